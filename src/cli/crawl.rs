@@ -1,0 +1,98 @@
+//! `webwacht crawl`: crawl enabled sites, then match and flag.
+
+use std::path::Path;
+
+use anyhow::Context as _;
+use clap::Args;
+
+use crate::config::Config;
+use crate::crawl::{self, CrawlOptions, SiteReport};
+use crate::error::BadInput;
+use crate::rules::{self, MatchStats, Policies};
+use crate::site::{self, Site};
+use crate::store::Store;
+
+#[derive(Debug, Args)]
+pub struct CrawlArgs {
+    /// Alleen deze site(s) (id uit selectors/<id>.toml); herhaalbaar
+    #[arg(long = "site", value_name = "ID")]
+    pub sites: Vec<String>,
+    /// Hoogstens zoveel pagina's per site in deze ronde
+    #[arg(long, value_name = "N")]
+    pub max_pages: Option<u32>,
+}
+
+pub async fn run(cfg: &Config, args: &CrawlArgs) -> anyhow::Result<()> {
+    let all = site::load_dir(&cfg.selectors_dir).map_err(|e| BadInput(e.to_string()))?;
+    let sites = choose(all, &args.sites)?;
+    if sites.is_empty() {
+        println!(
+            "Geen ingeschakelde sites in {}. Voeg een sitebestand toe (zie README, 'Een site toevoegen').",
+            cfg.selectors_dir.display()
+        );
+        return Ok(());
+    }
+    let policies = Policies::load(&cfg.policies_file)?;
+    let store = Store::open(cfg).await?;
+    let opts = CrawlOptions {
+        user_agent: cfg.user_agent.clone(),
+        max_pages: args.max_pages,
+    };
+    let (reports, stats) =
+        crawl_and_match(&store, &sites, &opts, &cfg.evidence_dir(), &policies).await?;
+    for r in &reports {
+        println!(
+            "{}: {} pagina's, {} advertenties ({} nieuw, {} gewijzigd), {} geblokkeerd door robots.txt, {} fouten",
+            r.site_id,
+            r.stats.pages,
+            r.stats.ads_seen,
+            r.stats.ads_new,
+            r.stats.ads_changed,
+            r.stats.robots_blocked,
+            r.stats.errors
+        );
+    }
+    println!(
+        "Matching: {} advertenties beoordeeld; {} nieuwe signalen, {} bijgewerkt, {} opgelost, {} heropend.",
+        stats.ads, stats.flags_new, stats.flags_updated, stats.flags_resolved, stats.flags_reopened
+    );
+    store.close().await;
+    Ok(())
+}
+
+/// Enabled sites, or exactly the ones asked for (an unknown id is bad usage).
+fn choose(all: Vec<Site>, wanted: &[String]) -> anyhow::Result<Vec<Site>> {
+    if wanted.is_empty() {
+        return Ok(all.into_iter().filter(|s| s.enabled).collect());
+    }
+    for w in wanted {
+        if !all.iter().any(|s| &s.id == w) {
+            let known: Vec<&str> = all.iter().map(|s| s.id.as_str()).collect();
+            return Err(BadInput(format!(
+                "onbekende site {w:?}; bekend: {}",
+                known.join(", ")
+            ))
+            .into());
+        }
+    }
+    Ok(all.into_iter().filter(|s| wanted.contains(&s.id)).collect())
+}
+
+/// Crawl the sites one after another, then match every current ad against the register.
+pub async fn crawl_and_match(
+    store: &Store,
+    sites: &[Site],
+    opts: &CrawlOptions,
+    evidence_dir: &Path,
+    policies: &Policies,
+) -> anyhow::Result<(Vec<SiteReport>, MatchStats)> {
+    let mut reports = Vec::new();
+    for s in sites {
+        let report = crawl::crawl_site(store, s, opts, evidence_dir)
+            .await
+            .with_context(|| format!("crawl van site {}", s.id))?;
+        reports.push(report);
+    }
+    let stats = rules::run(store, policies).await.context("matching")?;
+    Ok((reports, stats))
+}

@@ -1,0 +1,113 @@
+//! `webwacht demo`: the whole job on the embedded default. Starts the bundled demo ad
+//! site on 127.0.0.1, imports the demo register, crawls, extracts, flags and prints a
+//! Dutch summary. Works in its own data dir (`./data/demo/`), never the user's database.
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use clap::Args;
+
+use super::Cli;
+use crate::config::Config;
+use crate::crawl::CrawlOptions;
+use crate::demo::{self, DemoServer};
+use crate::register::RegisterKind;
+use crate::report::summary;
+use crate::rules::Policies;
+use crate::site;
+use crate::store::Store;
+
+pub const DEMO_DATA_DIR: &str = "./data/demo";
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Stop na de samenvatting (anders blijft de demosite draaien tot Ctrl-C)
+    #[arg(long)]
+    pub no_serve: bool,
+}
+
+pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<()> {
+    // Only --data-dir may move the demo; the user's config never points it at real data.
+    let data_dir = cli
+        .global
+        .data_dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(DEMO_DATA_DIR));
+    let mut cfg = Config::for_data_dir(&data_dir);
+    if let Some(ua) = &cli.global.user_agent {
+        cfg.user_agent.clone_from(ua);
+    }
+    let server = DemoServer::start().await.context("demosite starten")?;
+    let base = server.base_url();
+    println!("Demosite gestart op {base}");
+
+    let store = Store::open(&cfg).await?;
+    let register_path = data_dir.join("demo-register.csv");
+    std::fs::write(&register_path, demo::register_csv())
+        .with_context(|| format!("{} schrijven", register_path.display()))?;
+    let snap = super::register::import(
+        &store,
+        &register_path.display().to_string(),
+        demo::register_csv().as_bytes(),
+        RegisterKind::Licences,
+    )
+    .await?;
+    println!(
+        "Demoregister geïmporteerd: {} vergunningen (momentopname {}).",
+        snap.row_count, snap.id
+    );
+
+    let selectors_dir = data_dir.join("selectors");
+    std::fs::create_dir_all(&selectors_dir)?;
+    let site_file = selectors_dir.join("demo-escort.toml");
+    std::fs::write(&site_file, demo::site_toml(&base))?;
+    let demo_site = site::load_file(&site_file)?;
+    println!(
+        "Crawlen van {} (beleefd: {} verzoeken per minuut, robots.txt gevolgd)…",
+        demo_site.name, demo_site.requests_per_minute
+    );
+
+    let opts = CrawlOptions {
+        user_agent: cfg.user_agent.clone(),
+        max_pages: None,
+    };
+    let policies = Policies::default();
+    let (reports, _) = super::crawl_and_match(
+        &store,
+        std::slice::from_ref(&demo_site),
+        &opts,
+        &cfg.evidence_dir(),
+        &policies,
+    )
+    .await?;
+    let summary = summary::summarise(&store).await?;
+    store.close().await;
+
+    println!("\n== webwacht demo: samenvatting ==");
+    for r in &reports {
+        println!(
+            "Site {}: {} pagina's opgehaald, {} advertenties gelezen, {} pagina's overgeslagen door robots.txt, {} fouten.",
+            r.site_id, r.stats.pages, r.stats.ads_seen, r.stats.robots_blocked, r.stats.errors
+        );
+    }
+    print!("{}", summary.to_text());
+    let dd = data_dir.display();
+    println!("\nVerder kijken:");
+    println!("  webwacht --data-dir {dd} flags                          alle signalen als tabel");
+    println!("  webwacht --data-dir {dd} flags --format json            als JSON");
+    println!("  webwacht --data-dir {dd} flags --rule unknown_licence_number");
+    println!("  webwacht --data-dir {dd} flags --municipality GM0599    alleen Rotterdam");
+    println!(
+        "  webwacht --data-dir {dd} extract BESTAND.html           extractie op een eigen pagina"
+    );
+    println!("  Bewijs (WARC): {}", cfg.evidence_dir().display());
+
+    if args.no_serve {
+        server.shutdown().await;
+        return Ok(());
+    }
+    println!("\nDe demosite blijft draaien op {base} — stop met Ctrl-C.");
+    tokio::signal::ctrl_c().await?;
+    server.shutdown().await;
+    Ok(())
+}

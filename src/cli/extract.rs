@@ -1,0 +1,161 @@
+//! `webwacht extract`: extraction on files, stdin, or `{"id","text"}` JSON lines.
+
+use std::collections::HashSet;
+use std::io::{BufRead, Read, Write};
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use serde::Deserialize;
+
+use crate::config::Config;
+use crate::error::BadInput;
+use crate::extract::{Extraction, Extractor, Gazetteer};
+use crate::store::{self, Store};
+
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// Bestanden met advertentietekst of HTML (zonder bestanden: stdin als één document)
+    pub files: Vec<PathBuf>,
+    /// Lees regels {"id": …, "text": …} van stdin; schrijf per regel één JSON-resultaat met dezelfde id
+    #[arg(long)]
+    pub jsonl: bool,
+    /// Uitvoer: JSON (één object per document) of leesbare tekst
+    #[arg(long, value_enum, default_value_t = ExtractFormat::Json)]
+    pub format: ExtractFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExtractFormat {
+    Json,
+    Text,
+}
+
+#[derive(Deserialize)]
+struct Line {
+    id: serde_json::Value,
+    text: String,
+}
+
+pub async fn run(cfg: &Config, args: &ExtractArgs) -> anyhow::Result<()> {
+    let (gazetteer, known) = lookups(cfg).await?;
+    let extractor = Extractor {
+        gazetteer: &gazetteer,
+        known_numbers: &known,
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    if args.jsonl {
+        let stdin = std::io::stdin();
+        for (i, line) in stdin.lock().lines().enumerate() {
+            let line = line?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let doc: Line = serde_json::from_str(&line).map_err(|e| {
+                BadInput(format!(
+                    "stdin:{}: geen geldige regel {{\"id\",\"text\"}}: {e}",
+                    i + 1
+                ))
+            })?;
+            let id = match doc.id {
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            };
+            let result = extractor.document(Some(id), &doc.text);
+            write(&mut out, &result, args.format)?;
+        }
+    } else if args.files.is_empty() {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| BadInput(format!("stdin: {e}")))?;
+        write(
+            &mut out,
+            &extractor.document(Some("stdin".into()), &text),
+            args.format,
+        )?;
+    } else {
+        for f in &args.files {
+            let bytes = std::fs::read(f).map_err(|e| BadInput(format!("{}: {e}", f.display())))?;
+            let text = String::from_utf8_lossy(&bytes);
+            let result = extractor.document(Some(f.display().to_string()), &text);
+            write(&mut out, &result, args.format)?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// The gazetteer and register numbers from the database when it exists, else the
+/// embedded gazetteer: `extract` never creates a database.
+async fn lookups(cfg: &Config) -> anyhow::Result<(Gazetteer, HashSet<String>)> {
+    let db_exists = cfg
+        .database_url
+        .strip_prefix("sqlite://")
+        .is_some_and(|p| std::path::Path::new(p.split('?').next().unwrap_or(p)).exists());
+    if db_exists {
+        let store = Store::open(cfg).await?;
+        let g = store::gazetteer::load(&store).await?;
+        let known = store::register::newest_licences(&store).await?.numbers();
+        store.close().await;
+        return Ok((g, known));
+    }
+    let (m, p) = crate::extract::gazetteer::embedded();
+    Ok((Gazetteer::new(m, p), HashSet::new()))
+}
+
+fn write(out: &mut impl Write, r: &Extraction, format: ExtractFormat) -> anyhow::Result<()> {
+    match format {
+        ExtractFormat::Json => writeln!(out, "{}", serde_json::to_string(r)?)?,
+        ExtractFormat::Text => {
+            writeln!(out, "== {}", r.id.as_deref().unwrap_or("-"))?;
+            for p in &r.phones {
+                let obf = if p.obfuscated {
+                    ", verhuld geschreven"
+                } else {
+                    ""
+                };
+                writeln!(
+                    out,
+                    "telefoon      {} ({}, {}{obf}): {:?}",
+                    p.e164,
+                    p.kind.as_str(),
+                    p.country,
+                    p.raw
+                )?;
+            }
+            for n in &r.licence_numbers {
+                writeln!(
+                    out,
+                    "vergunning    {} ({}): {:?}",
+                    n.value, n.normalized, n.raw
+                )?;
+            }
+            for n in &r.registration_numbers {
+                writeln!(
+                    out,
+                    "registratie   {} ({}): {:?}",
+                    n.value, n.normalized, n.raw
+                )?;
+            }
+            for p in &r.places {
+                writeln!(
+                    out,
+                    "plaats        {} ({})",
+                    p.name,
+                    p.municipality_code
+                        .as_deref()
+                        .unwrap_or("buitenland/onbekend")
+                )?;
+            }
+            if r.phones.is_empty()
+                && r.licence_numbers.is_empty()
+                && r.registration_numbers.is_empty()
+                && r.places.is_empty()
+            {
+                writeln!(out, "(niets gevonden)")?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,186 @@
+//! Extraction: phones, licence and registration numbers and places from ad text or HTML.
+//!
+//! The JSON shape of [`Extraction`] is a fixed interface (DESIGN, "`extract` result").
+//! Each kind of thing has its own file: [`phone`], [`licence`], [`place`]; [`text`] holds
+//! the normalisation they share (invisible characters, Unicode digits, HTML to text).
+
+pub mod gazetteer;
+pub mod licence;
+pub mod phone;
+pub mod place;
+pub mod text;
+
+use serde::{Deserialize, Serialize};
+
+pub use place::Gazetteer;
+
+/// What the numbering plan says a phone number is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PhoneKind {
+    Mobile,
+    Fixed,
+    Voip,
+    Premium,
+    Tollfree,
+    Other,
+}
+
+impl PhoneKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PhoneKind::Mobile => "mobile",
+            PhoneKind::Fixed => "fixed",
+            PhoneKind::Voip => "voip",
+            PhoneKind::Premium => "premium",
+            PhoneKind::Tollfree => "tollfree",
+            PhoneKind::Other => "other",
+        }
+    }
+}
+
+/// A phone number found in an ad.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Phone {
+    /// E.164 form, e.g. `+31612345678`; the key every match uses.
+    pub e164: String,
+    /// The text as it stood in the ad (after HTML decoding).
+    pub raw: String,
+    pub kind: PhoneKind,
+    /// ISO 3166-1 alpha-2 region of the number, e.g. `NL`.
+    pub country: String,
+    /// The surface form was written to dodge detection (letters for digits, words, …).
+    pub obfuscated: bool,
+}
+
+/// A licence or registration number claimed in an ad.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LicenceNumber {
+    /// The number as written, e.g. `ESC-2024-0153`.
+    pub value: String,
+    /// Upper case, letters and digits only: see [`licence::normalize`].
+    pub normalized: String,
+    /// The label and number as they stood in the text.
+    pub raw: String,
+}
+
+/// A place named in an ad, resolved to its current municipality where it is Dutch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Place {
+    pub name: String,
+    pub municipality_code: Option<String>,
+}
+
+/// Everything extracted from one document. Field order and names are fixed by DESIGN.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Extraction {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub phones: Vec<Phone>,
+    pub licence_numbers: Vec<LicenceNumber>,
+    pub registration_numbers: Vec<LicenceNumber>,
+    pub places: Vec<Place>,
+}
+
+/// The fields of an ad, as the site file selected them.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct AdInput<'a> {
+    pub title: &'a str,
+    pub body: &'a str,
+    pub advertiser: Option<&'a str>,
+    pub place_field: Option<&'a str>,
+    pub licence_field: Option<&'a str>,
+    /// Values of the site's phone field (e.g. `tel:` hrefs).
+    pub phone_values: &'a [String],
+    /// Every link target in the ad.
+    pub links: &'a [String],
+}
+
+/// Extraction with its lookups: the gazetteer and the licence numbers of the newest
+/// register snapshot (found even without a label).
+pub struct Extractor<'a> {
+    pub gazetteer: &'a Gazetteer,
+    pub known_numbers: &'a std::collections::HashSet<String>,
+}
+
+impl Extractor<'_> {
+    /// Extract from a crawled ad.
+    pub fn ad(&self, ad: &AdInput<'_>) -> Extraction {
+        let mut text = String::with_capacity(ad.title.len() + ad.body.len() + 64);
+        for part in [
+            Some(ad.title),
+            Some(ad.body),
+            ad.licence_field,
+            ad.advertiser,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            text.push_str(part);
+            text.push('\n');
+        }
+        let mut phones = phone::find_phones(&text);
+        let mut link_values: Vec<String> = ad.phone_values.to_vec();
+        link_values.extend(ad.links.iter().cloned());
+        merge_phones(&mut phones, phone::phones_from_links(&link_values));
+
+        let mut licence_numbers = licence::find_licence_numbers(&text);
+        if let Some(field) = ad.licence_field {
+            // The site file points at the licence element: a bare number there counts.
+            if licence_numbers.is_empty() {
+                licence_numbers.extend(licence::bare_number(field));
+            }
+        }
+        merge_numbers(
+            &mut licence_numbers,
+            licence::find_known_numbers(&text, self.known_numbers),
+        );
+        let body_text = format!("{}\n{}", ad.title, ad.body);
+        Extraction {
+            id: None,
+            phones,
+            licence_numbers,
+            registration_numbers: licence::find_registration_numbers(&text),
+            places: self.gazetteer.resolve(ad.place_field, &body_text),
+        }
+    }
+
+    /// Extract from one document of plain text or HTML (the `extract` command).
+    pub fn document(&self, id: Option<String>, input: &str) -> Extraction {
+        let (text, links) = if text::looks_like_html(input) {
+            (text::html_to_text(input), text::link_targets(input))
+        } else {
+            (input.to_string(), Vec::new())
+        };
+        let mut phones = phone::find_phones(&text);
+        merge_phones(&mut phones, phone::phones_from_links(&links));
+        let mut licence_numbers = licence::find_licence_numbers(&text);
+        merge_numbers(
+            &mut licence_numbers,
+            licence::find_known_numbers(&text, self.known_numbers),
+        );
+        Extraction {
+            id,
+            phones,
+            licence_numbers,
+            registration_numbers: licence::find_registration_numbers(&text),
+            places: self.gazetteer.resolve(None, &text),
+        }
+    }
+}
+
+fn merge_phones(into: &mut Vec<Phone>, more: Vec<Phone>) {
+    for p in more {
+        if !into.iter().any(|q| q.e164 == p.e164) {
+            into.push(p);
+        }
+    }
+}
+
+fn merge_numbers(into: &mut Vec<LicenceNumber>, more: Vec<LicenceNumber>) {
+    for n in more {
+        if !into.iter().any(|m| m.normalized == n.normalized) {
+            into.push(n);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+//! webwacht watches online sex-work advertisement sites for Dutch municipalities.
+//!
+//! A polite crawler reads the ads, the extractor pulls out phone numbers, licence and
+//! registration numbers and places, the rules hold them against the licence register and
+//! each municipality's policy, and every signal becomes a [`rules::Flag`] that a person
+//! reviews. The tool prepares; people decide.
+//!
+//! # Layout
+//!
+//! The folders follow the pipeline, one stage each:
+//!
+//! | module | its one job |
+//! |---|---|
+//! | [`cli`] | command-line parsing (clap) and dispatch to the stages below; no logic of its own |
+//! | [`config`] | `webwacht.toml` + `WEBWACHT_*` environment + flags, merged into one [`config::Config`] |
+//! | [`site`] | read `selectors/*.toml`, compile them into validated [`site::Site`]s, parse listing and ad pages |
+//! | [`crawl`] | polite fetching: robots.txt, per-site rate limit, frontier, evidence (WARC + SHA-256) |
+//! | [`extract`] | phones, licence and registration numbers, places from ad text and HTML |
+//! | [`register`] | the licence register: CSV import with row-level validation, the model |
+//! | [`rules`] | the rule engine, one file per rule family, municipal policy; produces flags |
+//! | [`review`] | the flag lifecycle and decisions |
+//! | [`report`] | flag listings (table, JSON, CSV), the demo summary; later the weekly lists |
+//! | [`store`] | all SQL: SQLite (WAL) via sqlx, one file per aggregate, migrations under `migrations/` |
+//! | [`demo`] | the bundled demo ad site, its site file and register, used by `webwacht demo` and the tests |
+//! | [`error`] | the exit-code enum that `main` maps every result to |
+//!
+//! `main.rs` only parses the command line, starts logging and calls [`cli::run`].
+
+pub mod cli;
+pub mod config;
+pub mod crawl;
+pub mod demo;
+pub mod error;
+pub mod extract;
+pub mod register;
+pub mod report;
+pub mod review;
+pub mod rules;
+pub mod site;
+pub mod store;

@@ -1,0 +1,317 @@
+//! Sites, crawl runs, fetches, ads and ad versions with what was extracted from them.
+
+use sqlx::Row;
+
+use super::{now, Result, Store};
+use crate::extract::Extraction;
+use crate::site::AdPage;
+
+/// Make sure the site has a row (name refreshed from its site file).
+pub async fn upsert_site(store: &Store, id: &str, name: &str) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO sites (id, name, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name",
+    )
+    .bind(id)
+    .bind(name)
+    .bind(now())
+    .execute(store.pool())
+    .await?;
+    Ok(())
+}
+
+/// Counters of one crawl run.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct RunStats {
+    pub pages: i64,
+    pub ads_seen: i64,
+    pub ads_new: i64,
+    pub ads_changed: i64,
+    pub robots_blocked: i64,
+    pub errors: i64,
+}
+
+pub async fn start_run(store: &Store, site_id: &str) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO crawl_runs (site_id, started_at, status) VALUES (?, ?, 'running') RETURNING id",
+    )
+    .bind(site_id)
+    .bind(now())
+    .fetch_one(store.pool())
+    .await?)
+}
+
+pub async fn finish_run(store: &Store, run_id: i64, stats: &RunStats, status: &str) -> Result<()> {
+    sqlx::query(
+        "UPDATE crawl_runs SET finished_at = ?, status = ?, pages = ?, ads_seen = ?, ads_new = ?,
+         ads_changed = ?, robots_blocked = ?, errors = ? WHERE id = ?",
+    )
+    .bind(now())
+    .bind(status)
+    .bind(stats.pages)
+    .bind(stats.ads_seen)
+    .bind(stats.ads_new)
+    .bind(stats.ads_changed)
+    .bind(stats.robots_blocked)
+    .bind(stats.errors)
+    .bind(run_id)
+    .execute(store.pool())
+    .await?;
+    Ok(())
+}
+
+/// One HTTP response we acted on, with its evidence reference when kept.
+#[derive(Debug, Clone, Default)]
+pub struct NewFetch {
+    pub run_id: i64,
+    pub url: String,
+    pub page_kind: &'static str,
+    pub http_status: Option<u16>,
+    pub fetched_at: String,
+    pub body_sha256: Option<String>,
+    pub body_size: Option<i64>,
+    pub warc_file: Option<String>,
+    pub warc_offset: Option<i64>,
+    pub warc_length: Option<i64>,
+    pub error: Option<String>,
+}
+
+pub async fn insert_fetch(store: &Store, f: &NewFetch) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO fetches (run_id, url, page_kind, http_status, fetched_at, body_sha256, body_size,
+         warc_file, warc_offset, warc_length, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(f.run_id)
+    .bind(&f.url)
+    .bind(f.page_kind)
+    .bind(f.http_status.map(i64::from))
+    .bind(&f.fetched_at)
+    .bind(&f.body_sha256)
+    .bind(f.body_size)
+    .bind(&f.warc_file)
+    .bind(f.warc_offset)
+    .bind(f.warc_length)
+    .bind(&f.error)
+    .fetch_one(store.pool())
+    .await?)
+}
+
+/// What storing an ad page did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdOutcome {
+    New,
+    Changed,
+    Unchanged,
+}
+
+/// Store a parsed ad page: a new ad, a new version when the content hash changed, or
+/// only `last_seen` when nothing changed. One transaction.
+pub async fn record_ad(
+    store: &Store,
+    site_id: &str,
+    url: &str,
+    fetch_id: i64,
+    captured_at: &str,
+    page: &AdPage,
+    extraction: &Extraction,
+) -> Result<AdOutcome> {
+    let mut tx = store.pool().begin().await?;
+    let hash = page.content_hash();
+    let existing = sqlx::query(
+        "SELECT a.id, v.content_sha256 FROM ads a LEFT JOIN ad_versions v ON v.id = a.current_version_id
+         WHERE a.site_id = ? AND a.external_id = ?",
+    )
+    .bind(site_id)
+    .bind(&page.external_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (ad_id, outcome) = match existing {
+        Some(r) => {
+            let id: i64 = r.get(0);
+            let current: Option<String> = r.get(1);
+            sqlx::query("UPDATE ads SET last_seen = ?, url = ?, removed_at = NULL WHERE id = ?")
+                .bind(captured_at)
+                .bind(url)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            if current.as_deref() == Some(hash.as_str()) {
+                tx.commit().await?;
+                return Ok(AdOutcome::Unchanged);
+            }
+            (id, AdOutcome::Changed)
+        }
+        None => {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO ads (site_id, external_id, url, first_seen, last_seen) VALUES (?, ?, ?, ?, ?) RETURNING id",
+            )
+            .bind(site_id)
+            .bind(&page.external_id)
+            .bind(url)
+            .bind(captured_at)
+            .bind(captured_at)
+            .fetch_one(&mut *tx)
+            .await?;
+            (id, AdOutcome::New)
+        }
+    };
+    let municipality = extraction
+        .places
+        .iter()
+        .find_map(|p| p.municipality_code.clone());
+    // An ad can change back to an earlier content: reuse that version.
+    let old: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM ad_versions WHERE ad_id = ? AND content_sha256 = ?")
+            .bind(ad_id)
+            .bind(&hash)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let version_id = match old {
+        Some(v) => v,
+        None => {
+            let v: i64 = sqlx::query_scalar(
+                "INSERT INTO ad_versions (ad_id, content_sha256, fetch_id, captured_at, title, body, advertiser,
+                 place_text, posted, municipality_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            )
+            .bind(ad_id)
+            .bind(&hash)
+            .bind(fetch_id)
+            .bind(captured_at)
+            .bind(&page.title)
+            .bind(&page.body)
+            .bind(&page.advertiser)
+            .bind(&page.place)
+            .bind(&page.posted)
+            .bind(&municipality)
+            .fetch_one(&mut *tx)
+            .await?;
+            for p in &extraction.phones {
+                sqlx::query(
+                    "INSERT INTO version_phones (version_id, e164, raw, kind, country, obfuscated) VALUES (?, ?, ?, ?, ?, ?)",
+                )
+                .bind(v)
+                .bind(&p.e164)
+                .bind(&p.raw)
+                .bind(p.kind.as_str())
+                .bind(&p.country)
+                .bind(p.obfuscated)
+                .execute(&mut *tx)
+                .await?;
+            }
+            for (kind, numbers) in [
+                ("licence", &extraction.licence_numbers),
+                ("registration", &extraction.registration_numbers),
+            ] {
+                for n in numbers {
+                    sqlx::query(
+                        "INSERT OR IGNORE INTO version_numbers (version_id, kind, normalized, value, raw) VALUES (?, ?, ?, ?, ?)",
+                    )
+                    .bind(v)
+                    .bind(kind)
+                    .bind(&n.normalized)
+                    .bind(&n.value)
+                    .bind(&n.raw)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+            for (i, p) in extraction.places.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO version_places (version_id, position, name, municipality_code) VALUES (?, ?, ?, ?)",
+                )
+                .bind(v)
+                .bind(i as i64)
+                .bind(&p.name)
+                .bind(&p.municipality_code)
+                .execute(&mut *tx)
+                .await?;
+            }
+            v
+        }
+    };
+    sqlx::query("UPDATE ads SET current_version_id = ? WHERE id = ?")
+        .bind(version_id)
+        .bind(ad_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+/// The facts of an ad's current version that the rules judge.
+#[derive(Debug, Clone)]
+pub struct CurrentAd {
+    pub ad_id: i64,
+    pub site_id: String,
+    pub url: String,
+    pub version_id: i64,
+    pub fetch_id: i64,
+    pub captured_at: String,
+    pub body_sha256: Option<String>,
+    pub municipality_code: Option<String>,
+    pub phones: Vec<String>,
+    /// (as written, normalised)
+    pub licence_numbers: Vec<(String, String)>,
+}
+
+/// Every ad that is not removed, with its current version's extraction.
+pub async fn current_ads(store: &Store) -> Result<Vec<CurrentAd>> {
+    let rows = sqlx::query(
+        "SELECT a.id, a.site_id, a.url, v.id, v.fetch_id, v.captured_at, f.body_sha256, v.municipality_code
+         FROM ads a JOIN ad_versions v ON v.id = a.current_version_id JOIN fetches f ON f.id = v.fetch_id
+         WHERE a.removed_at IS NULL ORDER BY a.id",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    let mut ads: Vec<CurrentAd> = rows
+        .into_iter()
+        .map(|r| CurrentAd {
+            ad_id: r.get(0),
+            site_id: r.get(1),
+            url: r.get(2),
+            version_id: r.get(3),
+            fetch_id: r.get(4),
+            captured_at: r.get(5),
+            body_sha256: r.get(6),
+            municipality_code: r.get(7),
+            phones: Vec::new(),
+            licence_numbers: Vec::new(),
+        })
+        .collect();
+    let index: std::collections::HashMap<i64, usize> = ads
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.version_id, i))
+        .collect();
+    let phones = sqlx::query(
+        "SELECT p.version_id, p.e164 FROM version_phones p JOIN ads a ON a.current_version_id = p.version_id ORDER BY p.rowid",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    for r in phones {
+        if let Some(&i) = index.get(&r.get::<i64, _>(0)) {
+            ads[i].phones.push(r.get(1));
+        }
+    }
+    let numbers = sqlx::query(
+        "SELECT n.version_id, n.value, n.normalized FROM version_numbers n JOIN ads a ON a.current_version_id = n.version_id
+         WHERE n.kind = 'licence' ORDER BY n.rowid",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    for r in numbers {
+        if let Some(&i) = index.get(&r.get::<i64, _>(0)) {
+            ads[i].licence_numbers.push((r.get(1), r.get(2)));
+        }
+    }
+    Ok(ads)
+}
+
+/// Number of ads that are not removed.
+pub async fn count_ads(store: &Store) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM ads WHERE removed_at IS NULL")
+            .fetch_one(store.pool())
+            .await?,
+    )
+}

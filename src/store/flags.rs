@@ -1,0 +1,257 @@
+//! Flags: one per ad and rule. Re-running never duplicates a flag; a flag whose cause is
+//! gone is marked resolved with the reason, never deleted. Every status change writes an
+//! append-only decision row and an audit-log entry.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use sqlx::Row;
+
+use super::{now, Result, Store};
+
+/// A finding ready to be stored.
+#[derive(Debug, Clone)]
+pub struct NewFlag {
+    pub rule: &'static str,
+    pub strength: u8,
+    pub explanation: String,
+    /// JSON text.
+    pub evidence: String,
+    pub municipality_code: Option<String>,
+}
+
+/// What reconciling one ad did.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Reconciled {
+    pub new: usize,
+    pub updated: usize,
+    pub resolved: usize,
+    pub reopened: usize,
+}
+
+/// Statuses from which a flag is marked `resolved` when its cause is gone; a decided flag
+/// keeps its status and only gets `resolved_at`.
+const OPEN: [&str; 2] = ["new", "in_review"];
+
+/// Bring the flags of one ad in line with its findings, in one transaction.
+pub async fn reconcile(
+    store: &Store,
+    ad_id: i64,
+    version_id: i64,
+    snapshot_id: Option<i64>,
+    findings: &[NewFlag],
+    evaluated_rules: &[&str],
+) -> Result<Reconciled> {
+    let mut tx = store.pool().begin().await?;
+    let at = now();
+    let existing: HashMap<String, (i64, String, Option<String>)> =
+        sqlx::query("SELECT rule, id, status, resolved_at FROM flags WHERE ad_id = ?")
+            .bind(ad_id)
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .map(|r| (r.get(0), (r.get(1), r.get(2), r.get(3))))
+            .collect();
+    let mut out = Reconciled::default();
+    for f in findings {
+        match existing.get(f.rule) {
+            None => {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO flags (ad_id, rule, strength, status, explanation, evidence, version_id, snapshot_id,
+                     municipality_code, first_seen, last_seen) VALUES (?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                )
+                .bind(ad_id)
+                .bind(f.rule)
+                .bind(i64::from(f.strength))
+                .bind(&f.explanation)
+                .bind(&f.evidence)
+                .bind(version_id)
+                .bind(snapshot_id)
+                .bind(&f.municipality_code)
+                .bind(&at)
+                .bind(&at)
+                .fetch_one(&mut *tx)
+                .await?;
+                decide(
+                    &mut tx,
+                    id,
+                    None,
+                    "new",
+                    "Signaal aangemaakt door regel",
+                    &at,
+                )
+                .await?;
+                out.new += 1;
+            }
+            Some((id, status, resolved_at)) => {
+                sqlx::query(
+                    "UPDATE flags SET strength = ?, explanation = ?, evidence = ?, version_id = ?, snapshot_id = ?,
+                     municipality_code = ?, last_seen = ?, resolved_at = NULL, resolved_reason = NULL WHERE id = ?",
+                )
+                .bind(i64::from(f.strength))
+                .bind(&f.explanation)
+                .bind(&f.evidence)
+                .bind(version_id)
+                .bind(snapshot_id)
+                .bind(&f.municipality_code)
+                .bind(&at)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                if resolved_at.is_some() {
+                    let to = if status == "resolved" {
+                        "new"
+                    } else {
+                        status.as_str()
+                    };
+                    set_status(&mut tx, *id, to).await?;
+                    decide(
+                        &mut tx,
+                        *id,
+                        Some(status),
+                        to,
+                        "De oorzaak is teruggekeerd; signaal heropend",
+                        &at,
+                    )
+                    .await?;
+                    out.reopened += 1;
+                } else {
+                    out.updated += 1;
+                }
+            }
+        }
+    }
+    for (rule, (id, status, resolved_at)) in &existing {
+        let still = findings.iter().any(|f| f.rule == rule);
+        if still || resolved_at.is_some() || !evaluated_rules.contains(&rule.as_str()) {
+            continue;
+        }
+        let reason =
+            format!(
+            "De oorzaak is verdwenen bij de controle van {at} (advertentieversie {version_id}, \
+             registermomentopname {}): de advertentie is aangepast of het register is bijgewerkt.",
+            snapshot_id.map(|s| s.to_string()).unwrap_or_else(|| "-".into())
+        );
+        sqlx::query("UPDATE flags SET resolved_at = ?, resolved_reason = ? WHERE id = ?")
+            .bind(&at)
+            .bind(&reason)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        if OPEN.contains(&status.as_str()) {
+            set_status(&mut tx, *id, "resolved").await?;
+            decide(&mut tx, *id, Some(status), "resolved", &reason, &at).await?;
+        }
+        out.resolved += 1;
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
+async fn set_status(tx: &mut sqlx::SqliteConnection, id: i64, status: &str) -> Result<()> {
+    sqlx::query("UPDATE flags SET status = ? WHERE id = ?")
+        .bind(status)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
+async fn decide(
+    tx: &mut sqlx::SqliteConnection,
+    flag_id: i64,
+    from: Option<&str>,
+    to: &str,
+    note: &str,
+    at: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO decisions (flag_id, actor, from_status, to_status, note, decided_at) VALUES (?, 'system', ?, ?, ?, ?)",
+    )
+    .bind(flag_id)
+    .bind(from)
+    .bind(to)
+    .bind(note)
+    .bind(at)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("INSERT INTO audit_log (at, actor, action, object, detail) VALUES (?, 'system', 'flag_status', ?, ?)")
+        .bind(at)
+        .bind(format!("flag:{flag_id}"))
+        .bind(format!("{} -> {to}", from.unwrap_or("-")))
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
+/// A flag as `webwacht flags` shows it. Field names are fixed by DESIGN.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FlagView {
+    pub id: i64,
+    pub rule: String,
+    pub strength: i64,
+    pub status: String,
+    pub ad_url: String,
+    pub site: String,
+    pub municipality_code: Option<String>,
+    pub phones: Vec<String>,
+    pub licence_numbers: Vec<String>,
+    pub explanation: String,
+    pub first_seen: String,
+    pub last_seen: String,
+}
+
+/// Filters of `webwacht flags`; `None` means any.
+#[derive(Debug, Default, Clone)]
+pub struct FlagFilter {
+    pub status: Option<String>,
+    pub municipality: Option<String>,
+    pub rule: Option<String>,
+}
+
+/// Flags matching the filter, strongest first, then newest.
+pub async fn list(store: &Store, filter: &FlagFilter) -> Result<Vec<FlagView>> {
+    let rows = sqlx::query(
+        "SELECT f.id, f.rule, f.strength, f.status, a.url, a.site_id, f.municipality_code, f.explanation,
+                f.first_seen, f.last_seen, f.version_id
+         FROM flags f JOIN ads a ON a.id = f.ad_id
+         WHERE (?1 IS NULL OR f.status = ?1) AND (?2 IS NULL OR f.municipality_code = ?2) AND (?3 IS NULL OR f.rule = ?3)
+         ORDER BY f.strength DESC, f.id",
+    )
+    .bind(&filter.status)
+    .bind(&filter.municipality)
+    .bind(&filter.rule)
+    .fetch_all(store.pool())
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let version: i64 = r.get(10);
+        let phones = sqlx::query_scalar(
+            "SELECT e164 FROM version_phones WHERE version_id = ? ORDER BY rowid",
+        )
+        .bind(version)
+        .fetch_all(store.pool())
+        .await?;
+        let licence_numbers = sqlx::query_scalar(
+            "SELECT normalized FROM version_numbers WHERE version_id = ? AND kind = 'licence' ORDER BY rowid",
+        )
+        .bind(version)
+        .fetch_all(store.pool())
+        .await?;
+        out.push(FlagView {
+            id: r.get(0),
+            rule: r.get(1),
+            strength: r.get(2),
+            status: r.get(3),
+            ad_url: r.get(4),
+            site: r.get(5),
+            municipality_code: r.get(6),
+            phones,
+            licence_numbers,
+            explanation: r.get(7),
+            first_seen: r.get(8),
+            last_seen: r.get(9),
+        });
+    }
+    Ok(out)
+}
