@@ -3,6 +3,8 @@
 use clap::Args;
 
 use crate::config::Config;
+use crate::error::BadInput;
+use crate::rules::Rule;
 use crate::report::flags::{render, FlagFormat};
 use crate::store::flags::FlagFilter;
 use crate::store::{self, Store};
@@ -23,7 +25,21 @@ pub struct FlagsArgs {
     pub format: FlagFormat,
 }
 
+/// Flag statuses (DESIGN's lifecycle plus `resolved`, see docs/data-model.md).
+pub const STATUSES: [&str; 7] = ["new", "in_review", "confirmed", "dismissed", "reported", "closed", "resolved"];
+
 pub async fn run(cfg: &Config, args: &FlagsArgs) -> anyhow::Result<()> {
+    if let Some(s) = &args.status {
+        if !STATUSES.contains(&s.as_str()) {
+            return Err(BadInput(format!("onbekende status {s:?}; bekend: {}", STATUSES.join(", "))).into());
+        }
+    }
+    if let Some(r) = &args.rule {
+        if Rule::parse(r).is_none() {
+            let known: Vec<&str> = Rule::ALL.iter().map(|r| r.code()).collect();
+            return Err(BadInput(format!("onbekende regel {r:?}; bekend: {}", known.join(", "))).into());
+        }
+    }
     let store = Store::open(cfg).await?;
     let filter = FlagFilter {
         status: args.status.clone(),
@@ -33,7 +49,7 @@ pub async fn run(cfg: &Config, args: &FlagsArgs) -> anyhow::Result<()> {
     let flags = store::flags::list(&store, &filter).await?;
     store::audit::record(
         &store,
-        "cli",
+        &actor(),
         "flags_list",
         None,
         Some(&format!("{} signalen", flags.len())),
@@ -42,4 +58,10 @@ pub async fn run(cfg: &Config, args: &FlagsArgs) -> anyhow::Result<()> {
     print!("{}", render(&flags, args.format)?);
     store.close().await;
     Ok(())
+}
+
+/// The person at the terminal, for the audit log.
+fn actor() -> String {
+    let user = std::env::var("USER").unwrap_or_else(|_| "onbekend".into());
+    format!("cli:{user}")
 }

@@ -187,3 +187,116 @@ pub async fn run(store: &Store, policies: &Policies) -> store::Result<MatchStats
     }
     Ok(stats)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::gazetteer::Municipality;
+    use crate::register::{BusinessType, Licence, LicenceStatus};
+
+    fn licence(number: &str, holder: &str, phones: &[&str], status: LicenceStatus, until: Option<&str>) -> Licence {
+        Licence {
+            licence_number: number.into(),
+            normalized: crate::extract::licence::normalize(number),
+            holder: holder.into(),
+            business_type: BusinessType::Escort,
+            municipality_code: "GM0599".into(),
+            phones: phones.iter().map(|p| p.to_string()).collect(),
+            address: None,
+            valid_from: NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+            valid_until: until.map(|u| NaiveDate::parse_from_str(u, "%Y-%m-%d").unwrap()),
+            status,
+        }
+    }
+
+    fn register() -> LicenceRegister {
+        LicenceRegister::new(
+            Some(1),
+            Some("2026-11-01T00:00:00Z".into()),
+            vec![
+                licence("ESC-1", "A", &["+31611111111"], LicenceStatus::Active, None),
+                licence("ESC-2", "B", &["+31622222222"], LicenceStatus::Active, None),
+                licence("ESC-3", "A", &["+31633333333"], LicenceStatus::Active, None),
+                licence("ESC-OLD", "C", &[], LicenceStatus::Active, Some("2025-06-30")),
+                licence("ESC-REV", "D", &[], LicenceStatus::Revoked, None),
+            ],
+        )
+    }
+
+    fn ad(numbers: &[&str], phones: &[&str]) -> CurrentAd {
+        CurrentAd {
+            ad_id: 1,
+            site_id: "s".into(),
+            url: "http://127.0.0.1/a/1".into(),
+            version_id: 1,
+            fetch_id: 1,
+            captured_at: "2026-11-25T10:00:00Z".into(),
+            body_sha256: None,
+            municipality_code: Some("GM0599".into()),
+            phones: phones.iter().map(|p| p.to_string()).collect(),
+            licence_numbers: numbers
+                .iter()
+                .map(|n| (n.to_string(), crate::extract::licence::normalize(n)))
+                .collect(),
+        }
+    }
+
+    fn rules_for(ad: &CurrentAd) -> Vec<&'static str> {
+        let reg = register();
+        let gaz = Gazetteer::new(
+            vec![Municipality {
+                code: "GM0599".into(),
+                name: "Rotterdam".into(),
+            }],
+            vec![],
+        );
+        let policies = Policies::default();
+        let ctx = Context {
+            register: &reg,
+            policies: &policies,
+            gazetteer: &gaz,
+        };
+        evaluate(ad, &ctx).iter().map(|f| f.rule.code()).collect()
+    }
+
+    #[test]
+    fn correct_licence_and_phone_raise_nothing() {
+        assert!(rules_for(&ad(&["ESC-1"], &["+31611111111"])).is_empty());
+        assert!(rules_for(&ad(&["esc 1"], &[])).is_empty());
+    }
+
+    #[test]
+    fn missing_number_under_default_policy() {
+        assert_eq!(rules_for(&ad(&[], &["+31611111111"])), vec!["no_licence_number"]);
+    }
+
+    #[test]
+    fn unknown_and_inactive_numbers() {
+        assert_eq!(rules_for(&ad(&["ESC-999"], &[])), vec!["unknown_licence_number"]);
+        assert_eq!(rules_for(&ad(&["ESC-OLD"], &[])), vec!["licence_inactive"]);
+        assert_eq!(rules_for(&ad(&["ESC-REV"], &[])), vec!["licence_inactive"]);
+    }
+
+    #[test]
+    fn phone_rules_distinguish_unregistered_other_holder_and_same_holder() {
+        assert_eq!(rules_for(&ad(&["ESC-1"], &["+31699999999"])), vec!["phone_not_on_licence"]);
+        assert_eq!(rules_for(&ad(&["ESC-1"], &["+31622222222"])), vec!["phone_of_other_licence"]);
+        // ESC-3 has the same holder as ESC-1: not a signal.
+        assert!(rules_for(&ad(&["ESC-1"], &["+31633333333"])).is_empty());
+    }
+
+    #[test]
+    fn explanations_are_dutch_and_name_the_number() {
+        let reg = register();
+        let gaz = Gazetteer::new(vec![], vec![]);
+        let policies = Policies::default();
+        let ctx = Context {
+            register: &reg,
+            policies: &policies,
+            gazetteer: &gaz,
+        };
+        let f = evaluate(&ad(&["ESC-999"], &[]), &ctx);
+        assert!(f[0].explanation.contains("ESC-999") && f[0].explanation.contains("niet in het vergunningenregister"));
+        assert_eq!(f[0].strength, 7);
+    }
+}

@@ -324,6 +324,13 @@ phone = { selector = "a[href^='tel:']", attr = "href", all = true }
     }
 
     #[test]
+    fn shipped_template_compiles() {
+        let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/selectors/voorbeeld-gids.toml"));
+        let site = crate::site::load_file(path).unwrap();
+        assert!(!site.enabled, "the template must stay disabled");
+    }
+
+    #[test]
     fn start_url_outside_allowed_hosts_is_rejected() {
         let text = GOOD.replace(
             "requests_per_minute = 30",

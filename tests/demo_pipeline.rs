@@ -1,0 +1,62 @@
+//! The binary against the bundled demo site on loopback: the exact expected set of
+//! (ad, rule) flags, no duplicates on a second run, evidence on disk.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{stderr, stdout, webwacht};
+
+fn flags(dir: &std::path::Path) -> Vec<serde_json::Value> {
+    let out = webwacht(dir, &["flags", "--format", "json"]);
+    assert!(out.status.success(), "flags failed: {}", stderr(&out));
+    serde_json::from_str(&stdout(&out)).expect("flags --format json is a JSON array")
+}
+
+fn ad_id(url: &str) -> String {
+    url.rsplit('/').next().unwrap().to_string()
+}
+
+#[test]
+fn demo_raises_exactly_the_expected_flags_and_is_idempotent() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = webwacht(dir.path(), &["demo", "--no-serve"]);
+    assert!(out.status.success(), "demo failed:\n{}\n{}", stdout(&out), stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("Signalen per regel"), "{text}");
+    assert!(text.contains("Signalen per gemeente"), "{text}");
+
+    let first = flags(dir.path());
+    let got: BTreeSet<(String, String)> = first
+        .iter()
+        .map(|f| (ad_id(f["ad_url"].as_str().unwrap()), f["rule"].as_str().unwrap().to_string()))
+        .collect();
+    let want: BTreeSet<(String, String)> = webwacht::demo::expected_flags()
+        .into_iter()
+        .map(|(ad, rule)| (ad, rule.to_string()))
+        .collect();
+    let missing: Vec<_> = want.difference(&got).collect();
+    let extra: Vec<_> = got.difference(&want).collect();
+    assert!(missing.is_empty() && extra.is_empty(), "missing: {missing:?}\nextra: {extra:?}");
+    assert_eq!(got.len(), first.len(), "one flag per ad and rule");
+
+    for f in &first {
+        let s = f["strength"].as_i64().unwrap();
+        assert!((0..=10).contains(&s));
+        assert!(!f["explanation"].as_str().unwrap().is_empty());
+        assert_eq!(f["status"], "new");
+        assert_eq!(f["site"], "demo-escort");
+    }
+
+    // Evidence: at least one WARC file was written.
+    let evidence = std::fs::read_dir(dir.path().join("evidence")).unwrap().count();
+    assert!(evidence >= 1);
+
+    // A second run on the same data dir does not duplicate any flag.
+    let again = webwacht(dir.path(), &["demo", "--no-serve"]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    let second = flags(dir.path());
+    assert_eq!(first.len(), second.len());
+    let ids = |v: &[serde_json::Value]| v.iter().map(|f| f["id"].as_i64().unwrap()).collect::<BTreeSet<_>>();
+    assert_eq!(ids(&first), ids(&second));
+}
