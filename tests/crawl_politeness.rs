@@ -12,20 +12,27 @@ use webwacht::store::Store;
 
 const UA: &str = "webwacht-test/1.0 (+http://127.0.0.1/contact)";
 
-async fn crawl(rpm: u32, max_pages: u32) -> (DemoServer, webwacht::crawl::SiteReport, tempfile::TempDir) {
+async fn crawl(
+    rpm: u32,
+    max_pages: u32,
+) -> (DemoServer, webwacht::crawl::SiteReport, tempfile::TempDir) {
     let server = DemoServer::start().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let cfg = Config::for_data_dir(dir.path());
     let store = Store::open(&cfg).await.unwrap();
-    let toml = demo::site_toml(&server.base_url())
-        .replace("requests_per_minute = 600", &format!("requests_per_minute = {rpm}"));
+    let toml = demo::site_toml(&server.base_url()).replace(
+        "requests_per_minute = 600",
+        &format!("requests_per_minute = {rpm}"),
+    );
     assert!(toml.contains(&format!("requests_per_minute = {rpm}")));
     let site = compile_str(Path::new("demo-escort.toml"), &toml).unwrap();
     let opts = CrawlOptions {
         user_agent: UA.into(),
         max_pages: Some(max_pages),
     };
-    let report = crawl_site(&store, &site, &opts, &cfg.evidence_dir()).await.unwrap();
+    let report = crawl_site(&store, &site, &opts, &cfg.evidence_dir())
+        .await
+        .unwrap();
     store.close().await;
     (server, report, dir)
 }
@@ -34,8 +41,14 @@ async fn crawl(rpm: u32, max_pages: u32) -> (DemoServer, webwacht::crawl::SiteRe
 async fn robots_txt_disallow_is_honoured() {
     let (server, report, _dir) = crawl(6000, 1000).await;
     let log = server.log.lock().unwrap().clone();
-    assert_eq!(log[0].path_and_query, "/robots.txt", "robots.txt is read first");
-    let prive: Vec<_> = log.iter().filter(|r| r.path_and_query.starts_with("/prive/")).collect();
+    assert_eq!(
+        log[0].path_and_query, "/robots.txt",
+        "robots.txt is read first"
+    );
+    let prive: Vec<_> = log
+        .iter()
+        .filter(|r| r.path_and_query.starts_with("/prive/"))
+        .collect();
     assert!(prive.is_empty(), "fetched disallowed paths: {prive:?}");
     // The listings do link to the disallowed section, so the rule was really applied.
     assert!(report.stats.robots_blocked > 0, "{:?}", report.stats);

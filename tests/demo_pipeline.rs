@@ -21,7 +21,12 @@ fn ad_id(url: &str) -> String {
 fn demo_raises_exactly_the_expected_flags_and_is_idempotent() {
     let dir = tempfile::tempdir().unwrap();
     let out = webwacht(dir.path(), &["demo", "--no-serve"]);
-    assert!(out.status.success(), "demo failed:\n{}\n{}", stdout(&out), stderr(&out));
+    assert!(
+        out.status.success(),
+        "demo failed:\n{}\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
     let text = stdout(&out);
     assert!(text.contains("Signalen per regel"), "{text}");
     assert!(text.contains("Signalen per gemeente"), "{text}");
@@ -29,7 +34,12 @@ fn demo_raises_exactly_the_expected_flags_and_is_idempotent() {
     let first = flags(dir.path());
     let got: BTreeSet<(String, String)> = first
         .iter()
-        .map(|f| (ad_id(f["ad_url"].as_str().unwrap()), f["rule"].as_str().unwrap().to_string()))
+        .map(|f| {
+            (
+                ad_id(f["ad_url"].as_str().unwrap()),
+                f["rule"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     let want: BTreeSet<(String, String)> = webwacht::demo::expected_flags()
         .into_iter()
@@ -37,7 +47,10 @@ fn demo_raises_exactly_the_expected_flags_and_is_idempotent() {
         .collect();
     let missing: Vec<_> = want.difference(&got).collect();
     let extra: Vec<_> = got.difference(&want).collect();
-    assert!(missing.is_empty() && extra.is_empty(), "missing: {missing:?}\nextra: {extra:?}");
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "missing: {missing:?}\nextra: {extra:?}"
+    );
     assert_eq!(got.len(), first.len(), "one flag per ad and rule");
 
     for f in &first {
@@ -49,7 +62,9 @@ fn demo_raises_exactly_the_expected_flags_and_is_idempotent() {
     }
 
     // Evidence: at least one WARC file was written.
-    let evidence = std::fs::read_dir(dir.path().join("evidence")).unwrap().count();
+    let evidence = std::fs::read_dir(dir.path().join("evidence"))
+        .unwrap()
+        .count();
     assert!(evidence >= 1);
 
     // A second run on the same data dir does not duplicate any flag.
@@ -57,6 +72,10 @@ fn demo_raises_exactly_the_expected_flags_and_is_idempotent() {
     assert!(again.status.success(), "{}", stderr(&again));
     let second = flags(dir.path());
     assert_eq!(first.len(), second.len());
-    let ids = |v: &[serde_json::Value]| v.iter().map(|f| f["id"].as_i64().unwrap()).collect::<BTreeSet<_>>();
+    let ids = |v: &[serde_json::Value]| {
+        v.iter()
+            .map(|f| f["id"].as_i64().unwrap())
+            .collect::<BTreeSet<_>>()
+    };
     assert_eq!(ids(&first), ids(&second));
 }

@@ -18,7 +18,9 @@ async fn import(store: &Store, csv: &str) {
     let (m, p) = webwacht::extract::gazetteer::embedded();
     let g = Gazetteer::new(m, p);
     let rows = register::parse_licences("demo.csv", csv.as_bytes(), &g).unwrap();
-    store::register::insert_licences(store, "demo.csv", "-", &rows).await.unwrap();
+    store::register::insert_licences(store, "demo.csv", "-", &rows)
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -28,10 +30,16 @@ async fn resolved_when_cause_is_gone_and_reopened_when_it_returns() {
     let cfg = Config::for_data_dir(dir.path());
     let store = Store::open(&cfg).await.unwrap();
     import(&store, &demo::register_csv()).await;
-    let toml = demo::site_toml(&server.base_url()).replace("requests_per_minute = 600", "requests_per_minute = 6000");
+    let toml = demo::site_toml(&server.base_url())
+        .replace("requests_per_minute = 600", "requests_per_minute = 6000");
     let site = compile_str(Path::new("demo-escort.toml"), &toml).unwrap();
-    let opts = CrawlOptions { user_agent: "webwacht-test".into(), max_pages: None };
-    crawl_site(&store, &site, &opts, &cfg.evidence_dir()).await.unwrap();
+    let opts = CrawlOptions {
+        user_agent: "webwacht-test".into(),
+        max_pages: None,
+    };
+    crawl_site(&store, &site, &opts, &cfg.evidence_dir())
+        .await
+        .unwrap();
     let policies = Policies::default();
     let first = rules::run(&store, &policies).await.unwrap();
     assert!(first.flags_new > 0);
@@ -41,12 +49,22 @@ async fn resolved_when_cause_is_gone_and_reopened_when_it_returns() {
     let again = rules::run(&store, &policies).await.unwrap();
     assert_eq!(again.flags_new, 0);
     assert_eq!(again.flags_resolved, 0);
-    assert_eq!(list(&store, &FlagFilter::default()).await.unwrap().len(), all.len());
+    assert_eq!(
+        list(&store, &FlagFilter::default()).await.unwrap().len(),
+        all.len()
+    );
 
     // Add the claimed number of one unknown-licence ad to the register, with its phones.
-    let target = all.iter().find(|f| f.rule == "unknown_licence_number").expect("demo has one").clone();
+    let target = all
+        .iter()
+        .find(|f| f.rule == "unknown_licence_number")
+        .expect("demo has one")
+        .clone();
     let number = &target.licence_numbers[0];
-    let code = target.municipality_code.clone().unwrap_or_else(|| "GM0599".into());
+    let code = target
+        .municipality_code
+        .clone()
+        .unwrap_or_else(|| "GM0599".into());
     let phones = target.phones.join(";");
     let fixed = format!(
         "{}{number},Nieuwe Houder BV,escort,{code},{phones},,2024-01-01,,active\n",
@@ -59,11 +77,12 @@ async fn resolved_when_cause_is_gone_and_reopened_when_it_returns() {
     assert_eq!(now.len(), all.len(), "a resolved flag is kept, not deleted");
     let resolved = now.iter().find(|f| f.id == target.id).unwrap();
     assert_eq!(resolved.status, "resolved");
-    let reason: Option<String> = sqlx::query_scalar("SELECT resolved_reason FROM flags WHERE id = ?")
-        .bind(target.id)
-        .fetch_one(store.pool())
-        .await
-        .unwrap();
+    let reason: Option<String> =
+        sqlx::query_scalar("SELECT resolved_reason FROM flags WHERE id = ?")
+            .bind(target.id)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
     assert!(reason.unwrap().contains("oorzaak is verdwenen"));
     let decisions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM decisions WHERE flag_id = ?")
         .bind(target.id)
@@ -78,5 +97,8 @@ async fn resolved_when_cause_is_gone_and_reopened_when_it_returns() {
     assert_eq!(back.flags_reopened, 1);
     let reopened = list(&store, &FlagFilter::default()).await.unwrap();
     assert_eq!(reopened.len(), all.len());
-    assert_eq!(reopened.iter().find(|f| f.id == target.id).unwrap().status, "new");
+    assert_eq!(
+        reopened.iter().find(|f| f.id == target.id).unwrap().status,
+        "new"
+    );
 }

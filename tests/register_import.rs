@@ -17,18 +17,34 @@ fn snapshots(dir: &std::path::Path) -> String {
 fn import(dir: &std::path::Path, name: &str, body: &str) -> std::process::Output {
     let path = dir.join(name);
     std::fs::write(&path, body).unwrap();
-    webwacht(dir, &["register", "import", path.to_str().unwrap(), "--kind", "licences"])
+    webwacht(
+        dir,
+        &[
+            "register",
+            "import",
+            path.to_str().unwrap(),
+            "--kind",
+            "licences",
+        ],
+    )
 }
 
 #[test]
 fn good_file_is_one_snapshot_with_hash_and_count() {
     let dir = tempfile::tempdir().unwrap();
     let second = GOOD_ROW.replace("ESC-2024-0001", "ESC-2024-0002");
-    let out = import(dir.path(), "reg.csv", &format!("{HEADER}{GOOD_ROW}{second}"));
+    let out = import(
+        dir.path(),
+        "reg.csv",
+        &format!("{HEADER}{GOOD_ROW}{second}"),
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let list = snapshots(dir.path());
     assert_eq!(list.lines().count(), 1, "{list}");
-    assert!(list.contains("licences") && list.contains("2 rijen"), "{list}");
+    assert!(
+        list.contains("licences") && list.contains("2 rijen"),
+        "{list}"
+    );
 }
 
 #[test]
@@ -49,17 +65,25 @@ fn each_bad_row_is_named_and_nothing_is_stored() {
     };
     let dir = tempfile::tempdir().unwrap();
     // A good snapshot first: a bad import must not lose it.
-    assert!(import(dir.path(), "ok.csv", &format!("{HEADER}{GOOD_ROW}")).status.success());
+    assert!(import(dir.path(), "ok.csv", &format!("{HEADER}{GOOD_ROW}"))
+        .status
+        .success());
     let before = snapshots(dir.path());
     for (what, from, to) in cases {
-        let bad = GOOD_ROW.replace("ESC-2024-0001", "ESC-2024-0009").replacen(from, to, 1);
+        let bad = GOOD_ROW
+            .replace("ESC-2024-0001", "ESC-2024-0009")
+            .replacen(from, to, 1);
         let body = format!("{HEADER}{GOOD_ROW}{bad}");
         let out = import(dir.path(), "bad.csv", &body);
         assert_eq!(out.status.code(), Some(2), "{what}: {}", stderr(&out));
         let err = stderr(&out);
         let want = format!("bad.csv:3: {}:", column(what));
         assert!(err.contains(&want), "{what}: expected {want:?} in:\n{err}");
-        assert_eq!(snapshots(dir.path()), before, "{what}: something was stored");
+        assert_eq!(
+            snapshots(dir.path()),
+            before,
+            "{what}: something was stored"
+        );
     }
 }
 
@@ -70,7 +94,10 @@ fn duplicate_licence_number_names_both_rows() {
     let out = import(dir.path(), "dup.csv", &format!("{HEADER}{GOOD_ROW}{dup}"));
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains("dup.csv:3: licence_number:") && err.contains("rij 2"), "{err}");
+    assert!(
+        err.contains("dup.csv:3: licence_number:") && err.contains("rij 2"),
+        "{err}"
+    );
     assert!(snapshots(dir.path()).contains("Nog geen register"));
 }
 
@@ -78,7 +105,9 @@ fn duplicate_licence_number_names_both_rows() {
 fn all_errors_of_a_file_are_reported_together() {
     let dir = tempfile::tempdir().unwrap();
     let bad1 = GOOD_ROW.replace("GM0599", "GM9999");
-    let bad2 = GOOD_ROW.replace("ESC-2024-0001", "ESC-2").replace("active", "unknown");
+    let bad2 = GOOD_ROW
+        .replace("ESC-2024-0001", "ESC-2")
+        .replace("active", "unknown");
     let out = import(dir.path(), "many.csv", &format!("{HEADER}{bad1}{bad2}"));
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
@@ -107,7 +136,20 @@ fn registrations_import_checks_dates_and_status() {
         "registration_number,valid_from,valid_until,status\nREG-001,2024-01-01,,active\nREG-002,2024-13-01,,active\n",
     )
     .unwrap();
-    let out = webwacht(dir.path(), &["register", "import", path.to_str().unwrap(), "--kind", "registrations"]);
+    let out = webwacht(
+        dir.path(),
+        &[
+            "register",
+            "import",
+            path.to_str().unwrap(),
+            "--kind",
+            "registrations",
+        ],
+    );
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("regs.csv:3: valid_from:"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("regs.csv:3: valid_from:"),
+        "{}",
+        stderr(&out)
+    );
 }

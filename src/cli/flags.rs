@@ -4,8 +4,8 @@ use clap::Args;
 
 use crate::config::Config;
 use crate::error::BadInput;
-use crate::rules::Rule;
 use crate::report::flags::{render, FlagFormat};
+use crate::rules::Rule;
 use crate::store::flags::FlagFilter;
 use crate::store::{self, Store};
 
@@ -26,18 +26,34 @@ pub struct FlagsArgs {
 }
 
 /// Flag statuses (DESIGN's lifecycle plus `resolved`, see docs/data-model.md).
-pub const STATUSES: [&str; 7] = ["new", "in_review", "confirmed", "dismissed", "reported", "closed", "resolved"];
+pub const STATUSES: [&str; 7] = [
+    "new",
+    "in_review",
+    "confirmed",
+    "dismissed",
+    "reported",
+    "closed",
+    "resolved",
+];
 
 pub async fn run(cfg: &Config, args: &FlagsArgs) -> anyhow::Result<()> {
     if let Some(s) = &args.status {
         if !STATUSES.contains(&s.as_str()) {
-            return Err(BadInput(format!("onbekende status {s:?}; bekend: {}", STATUSES.join(", "))).into());
+            return Err(BadInput(format!(
+                "onbekende status {s:?}; bekend: {}",
+                STATUSES.join(", ")
+            ))
+            .into());
         }
     }
     if let Some(r) = &args.rule {
         if Rule::parse(r).is_none() {
             let known: Vec<&str> = Rule::ALL.iter().map(|r| r.code()).collect();
-            return Err(BadInput(format!("onbekende regel {r:?}; bekend: {}", known.join(", "))).into());
+            return Err(BadInput(format!(
+                "onbekende regel {r:?}; bekend: {}",
+                known.join(", ")
+            ))
+            .into());
         }
     }
     let store = Store::open(cfg).await?;

@@ -194,7 +194,13 @@ mod tests {
     use crate::extract::gazetteer::Municipality;
     use crate::register::{BusinessType, Licence, LicenceStatus};
 
-    fn licence(number: &str, holder: &str, phones: &[&str], status: LicenceStatus, until: Option<&str>) -> Licence {
+    fn licence(
+        number: &str,
+        holder: &str,
+        phones: &[&str],
+        status: LicenceStatus,
+        until: Option<&str>,
+    ) -> Licence {
         Licence {
             licence_number: number.into(),
             normalized: crate::extract::licence::normalize(number),
@@ -217,7 +223,13 @@ mod tests {
                 licence("ESC-1", "A", &["+31611111111"], LicenceStatus::Active, None),
                 licence("ESC-2", "B", &["+31622222222"], LicenceStatus::Active, None),
                 licence("ESC-3", "A", &["+31633333333"], LicenceStatus::Active, None),
-                licence("ESC-OLD", "C", &[], LicenceStatus::Active, Some("2025-06-30")),
+                licence(
+                    "ESC-OLD",
+                    "C",
+                    &[],
+                    LicenceStatus::Active,
+                    Some("2025-06-30"),
+                ),
                 licence("ESC-REV", "D", &[], LicenceStatus::Revoked, None),
             ],
         )
@@ -267,20 +279,32 @@ mod tests {
 
     #[test]
     fn missing_number_under_default_policy() {
-        assert_eq!(rules_for(&ad(&[], &["+31611111111"])), vec!["no_licence_number"]);
+        assert_eq!(
+            rules_for(&ad(&[], &["+31611111111"])),
+            vec!["no_licence_number"]
+        );
     }
 
     #[test]
     fn unknown_and_inactive_numbers() {
-        assert_eq!(rules_for(&ad(&["ESC-999"], &[])), vec!["unknown_licence_number"]);
+        assert_eq!(
+            rules_for(&ad(&["ESC-999"], &[])),
+            vec!["unknown_licence_number"]
+        );
         assert_eq!(rules_for(&ad(&["ESC-OLD"], &[])), vec!["licence_inactive"]);
         assert_eq!(rules_for(&ad(&["ESC-REV"], &[])), vec!["licence_inactive"]);
     }
 
     #[test]
     fn phone_rules_distinguish_unregistered_other_holder_and_same_holder() {
-        assert_eq!(rules_for(&ad(&["ESC-1"], &["+31699999999"])), vec!["phone_not_on_licence"]);
-        assert_eq!(rules_for(&ad(&["ESC-1"], &["+31622222222"])), vec!["phone_of_other_licence"]);
+        assert_eq!(
+            rules_for(&ad(&["ESC-1"], &["+31699999999"])),
+            vec!["phone_not_on_licence"]
+        );
+        assert_eq!(
+            rules_for(&ad(&["ESC-1"], &["+31622222222"])),
+            vec!["phone_of_other_licence"]
+        );
         // ESC-3 has the same holder as ESC-1: not a signal.
         assert!(rules_for(&ad(&["ESC-1"], &["+31633333333"])).is_empty());
     }
@@ -296,7 +320,12 @@ mod tests {
             gazetteer: &gaz,
         };
         let f = evaluate(&ad(&["ESC-999"], &[]), &ctx);
-        assert!(f[0].explanation.contains("ESC-999") && f[0].explanation.contains("niet in het vergunningenregister"));
+        assert!(
+            f[0].explanation.contains("ESC-999")
+                && f[0]
+                    .explanation
+                    .contains("niet in het vergunningenregister")
+        );
         assert_eq!(f[0].strength, 7);
     }
 }

@@ -325,7 +325,10 @@ phone = { selector = "a[href^='tel:']", attr = "href", all = true }
 
     #[test]
     fn shipped_template_compiles() {
-        let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/selectors/voorbeeld-gids.toml"));
+        let path = Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/selectors/voorbeeld-gids.toml"
+        ));
         let site = crate::site::load_file(path).unwrap();
         assert!(!site.enabled, "the template must stay disabled");
     }
