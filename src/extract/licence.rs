@@ -1,21 +1,426 @@
-//! (temporary stub)
-use super::LicenceNumber;
+//! Licence (vergunning) and registration numbers claimed in ad text, and register
+//! numbers that appear without a label.
+//!
+//! A labelled number is the first token after the label (skipping filler such as `nr`,
+//! `nummer`, `gemeente Rotterdam`) made of letters, digits and `-./` with at least two
+//! digits. Phrases like "vergunning aangevraagd" or "vergunningvrij" yield nothing.
+
 use std::collections::HashSet;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::text::{clean_mapped, Cleaned};
+use super::LicenceNumber;
+
+/// Upper case, ASCII letters and digits only: `"ESC-2024-0153"` → `"ESC20240153"`.
+/// Full-width and other compatibility characters are NFKC-normalised first.
 pub fn normalize(s: &str) -> String {
+    let cleaned;
+    let s = if s.is_ascii() {
+        s
+    } else {
+        cleaned = clean_mapped(s).text;
+        &cleaned
+    };
     s.chars()
-        .filter(|c| c.is_ascii_alphanumeric())
+        .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_uppercase())
         .collect()
 }
-pub fn find_licence_numbers(_t: &str) -> Vec<LicenceNumber> {
-    vec![]
+
+static LICENCE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    // ASCII word boundaries keep the regex on the fast DFA for non-ASCII text.
+    Regex::new(concat!(
+        r"(?i)(?-u:\b)(?:(?:reg(?:istratie)?\.?\s*)?\p{L}*?vergunning|licentie|licen[cs]e",
+        r"|permit)(?:en|s)?(?:nummers?|nrs?|no)?(?-u:\b)\.?",
+        r"|(?-u:\b)verg(?:\.\s*|\s+)nr(?-u:\b)\.?|(?-u:\b)verg\.",
+    ))
+    .expect("valid regex")
+});
+
+static REGISTRATION_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:registratie|registration|reg)s?(?:nummers?|nrs?|no)?(?-u:\b)\.?")
+        .expect("valid regex")
+});
+
+/// Licence numbers after labels such as `vergunningnummer`, `verg.nr.`, `vergunning nr`,
+/// `exploitatievergunning`, `licentie(nummer)`, `Vergunning gemeente Rotterdam:`,
+/// `Reg. vergunning`, `licence/license number`. Deduplicated by `normalized`.
+pub fn find_licence_numbers(text: &str) -> Vec<LicenceNumber> {
+    find_labelled(text, &LICENCE_LABEL)
 }
-pub fn find_registration_numbers(_t: &str) -> Vec<LicenceNumber> {
-    vec![]
+
+/// Registration numbers after `registratienummer`, `registratie nr`, `reg.nr.`,
+/// `registration number`; `Reg. vergunning` is a licence label and yields nothing here.
+pub fn find_registration_numbers(text: &str) -> Vec<LicenceNumber> {
+    find_labelled(text, &REGISTRATION_LABEL)
 }
-pub fn find_known_numbers(_t: &str, _k: &HashSet<String>) -> Vec<LicenceNumber> {
-    vec![]
+
+/// Numbers from `known` (normalized register numbers, see [`normalize`]) that appear
+/// anywhere in the text without a label, ignoring case and separators: known
+/// `ESC20240153` matches `esc 2024.0153`. A match starts and ends at token boundaries
+/// and spans tokens joined by at most three of ` -./_`. Candidates need two digits.
+pub fn find_known_numbers(text: &str, known: &HashSet<String>) -> Vec<LicenceNumber> {
+    let normalized: HashSet<String>;
+    let is_normal = |k: &String| {
+        k.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    };
+    let known = if known.iter().all(is_normal) {
+        known
+    } else {
+        normalized = known.iter().map(|k| normalize(k)).collect();
+        &normalized
+    };
+    let Some(max_len) = known.iter().map(String::len).max() else {
+        return Vec::new();
+    };
+    let cleaned = clean_mapped(text);
+    let t = cleaned.text.as_str();
+    // Tokens: maximal alphanumeric runs; `false` when they hold non-ASCII characters.
+    let mut tokens: Vec<(usize, usize, bool)> = Vec::new();
+    let mut start = None;
+    for (i, c) in t.char_indices().chain([(t.len(), ' ')]) {
+        match (c.is_alphanumeric(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                tokens.push((s, i, t[s..i].is_ascii()));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    let mut key = String::with_capacity(max_len + 16);
+    let mut i = 0;
+    while i < tokens.len() {
+        key.clear();
+        let mut best = None;
+        for j in i..tokens.len() {
+            let (s, e, ascii) = tokens[j];
+            if j > i {
+                let gap = &t[tokens[j - 1].1..s];
+                if gap.len() > 3
+                    || !gap
+                        .chars()
+                        .all(|c| matches!(c, ' ' | '-' | '.' | '/' | '_'))
+                {
+                    break;
+                }
+            }
+            if !ascii || key.len() + (e - s) > max_len {
+                break;
+            }
+            key.extend(t[s..e].chars().map(|c| c.to_ascii_uppercase()));
+            if key.len() >= 3
+                && key.bytes().filter(u8::is_ascii_digit).count() >= 2
+                && known.contains(&key)
+            {
+                best = Some(j);
+            }
+        }
+        match best {
+            Some(j) => {
+                let span = tokens[i].0..tokens[j].1;
+                found.push(number(&cleaned, text, span.clone(), span));
+                i = j + 1;
+            }
+            None => i += 1,
+        }
+    }
+    dedup(found)
 }
-pub fn bare_number(_f: &str) -> Option<LicenceNumber> {
+
+/// The number in a field that the site file marks as the licence field, when it carries
+/// no label (`<p class="licence">ESC-2024-0153</p>`): its first number-like token.
+pub fn bare_number(field: &str) -> Option<LicenceNumber> {
+    let cleaned = clean_mapped(field);
+    let t = cleaned.text.as_str();
+    let span = number_after(t, 0, false)?;
+    Some(number(&cleaned, field, span.clone(), span))
+}
+
+/// Builds a [`LicenceNumber`]: `value` from the cleaned text, `raw` from the original.
+fn number(cleaned: &Cleaned, orig: &str, value: Range<usize>, raw: Range<usize>) -> LicenceNumber {
+    let value = cleaned.text[value].to_string();
+    LicenceNumber {
+        normalized: normalize(&value),
+        value,
+        raw: orig[cleaned.original_range(raw)].to_string(),
+    }
+}
+
+fn dedup(found: Vec<LicenceNumber>) -> Vec<LicenceNumber> {
+    let mut seen = HashSet::new();
+    found
+        .into_iter()
+        .filter(|n| seen.insert(n.normalized.clone()))
+        .collect()
+}
+
+fn find_labelled(text: &str, label: &Regex) -> Vec<LicenceNumber> {
+    let cleaned = clean_mapped(text);
+    let t = cleaned.text.as_str();
+    let mut found = Vec::new();
+    for m in label.find_iter(t) {
+        let (mut from, mut first) = (m.end(), true);
+        while let Some(value) = number_after(t, from, first) {
+            found.push(number(&cleaned, text, value.clone(), m.start()..value.end));
+            first = false;
+            // A list: `V-1, V-2 en V-3`.
+            let rest = t[value.end..].trim_start_matches(' ');
+            let Some(rest) = rest
+                .strip_prefix([',', ';', '&'])
+                .or(rest.strip_prefix("en "))
+                .or(rest.strip_prefix("and "))
+            else {
+                break;
+            };
+            from = t.len() - rest.len();
+        }
+    }
+    dedup(found)
+}
+
+/// Words that may stand between a label and its number.
+const FILLER: &str = "nr nummer no number num is van de het the of te afgegeven uitgegeven \
+    verleend door by issued gemeente municipality city";
+
+/// The number after a label at `from`; `fillers`: skip filler words and municipality
+/// names first.
+fn number_after(t: &str, from: usize, fillers: bool) -> Option<Range<usize>> {
+    let is_sep = |c: char| {
+        c.is_whitespace() || matches!(c, ':' | '#' | '=' | '-' | '–' | '(' | ')' | '"' | ',')
+    };
+    let mut pos = from;
+    let mut names = 0; // name words allowed after `gemeente`
+    for _ in 0..8 {
+        let rest = &t[pos..];
+        let skipped = rest.len() - rest.trim_start_matches(is_sep).len();
+        if rest[..skipped].matches('\n').count() > 1 || pos + skipped - from > 80 {
+            return None;
+        }
+        let start = pos + skipped;
+        let end = t[start..]
+            .find(|c: char| is_sep(c) && c != '-')
+            .map_or(t.len(), |e| start + e);
+        let token = t[start..end].trim_end_matches(['.', ',', ';', ':', '!', '?']);
+        if token.is_empty() {
+            return None;
+        }
+        let span = start..start + token.len();
+        if looks_like_number(token) {
+            return Some(span);
+        }
+        // `ESC 2024-0153`: a short upper-case prefix written apart.
+        if token.len() <= 4 && token.bytes().all(|b| b.is_ascii_uppercase()) {
+            let next = t[end..].strip_prefix(' ').unwrap_or("");
+            let next_end = next
+                .find(|c: char| is_sep(c) && c != '-')
+                .unwrap_or(next.len());
+            let next_token = next[..next_end].trim_end_matches(['.', ',', ';', ':', '!', '?']);
+            if looks_like_number(next_token) && next_token.starts_with(|c: char| c.is_ascii_digit())
+            {
+                return Some(start..end + 1 + next_token.len());
+            }
+        }
+        let lower = token.to_lowercase();
+        if !fillers {
+            return None;
+        } else if FILLER.split_ascii_whitespace().any(|f| f == lower) {
+            if matches!(lower.as_str(), "gemeente" | "municipality" | "city") {
+                names = 3;
+            }
+        } else if names > 0 && token.starts_with(|c: char| c.is_uppercase() || c == '\'') {
+            names -= 1;
+        } else {
+            return None;
+        }
+        pos = end;
+    }
     None
+}
+
+/// A token of letters, digits and `-./` with at least two digits.
+fn looks_like_number(token: &str) -> bool {
+    let b = token.as_bytes();
+    b.iter().filter(|c| c.is_ascii_digit()).count() >= 2
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'/'))
+        && b.first().is_some_and(u8::is_ascii_alphanumeric)
+        && b.last().is_some_and(u8::is_ascii_alphanumeric)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(found: &[LicenceNumber]) -> Vec<&str> {
+        found.iter().map(|n| n.value.as_str()).collect()
+    }
+
+    #[test]
+    fn bare_number_in_licence_field() {
+        assert_eq!(
+            bare_number(" ESC-2024-0153 ").unwrap().normalized,
+            "ESC20240153"
+        );
+        assert_eq!(bare_number("ESC 2024-0153").unwrap().value, "ESC 2024-0153");
+        assert!(bare_number("aangevraagd").is_none());
+        assert!(bare_number("").is_none());
+    }
+
+    #[test]
+    fn normalizes() {
+        assert_eq!(normalize("ESC-2024-0153"), "ESC20240153");
+        assert_eq!(normalize(" esc 2024.0153 "), "ESC20240153");
+        assert_eq!(normalize("ＥＳＣ－２０２４"), "ESC2024");
+        assert_eq!(normalize("2024/0153"), "20240153");
+    }
+
+    #[test]
+    fn licence_labels() {
+        for (text, value) in [
+            ("Vergunningnummer: ESC-2024-0153", "ESC-2024-0153"),
+            ("vergunningsnummer ESC-2024-0153.", "ESC-2024-0153"),
+            ("Verg.nr.: 2024/0153", "2024/0153"),
+            ("verg. nr 2024/0153", "2024/0153"),
+            ("Vergunning nr. V-12345", "V-12345"),
+            ("Exploitatievergunning: RTD.2023.44", "RTD.2023.44"),
+            ("exploitatievergunningnummer #V-12345", "V-12345"),
+            ("Licentienummer: V-12345", "V-12345"),
+            ("Licentie V-12345", "V-12345"),
+            ("Vergunning gemeente Rotterdam: RTD.2023.44", "RTD.2023.44"),
+            (
+                "Vergunning van de gemeente Den Haag nr. DH-2022-7",
+                "DH-2022-7",
+            ),
+            ("Reg. vergunning: 2024/0153", "2024/0153"),
+            ("Licence number: ESC-2024-0153", "ESC-2024-0153"),
+            ("LICENSE NO. ESC-2024-0153", "ESC-2024-0153"),
+            ("vergunning (ESC-2024-0153)", "ESC-2024-0153"),
+            ("Vergunningnummer:\nESC 2024-0153", "ESC 2024-0153"),
+            ("vergunning: ＥＳＣ－２０２４－０１５３", "ESC-2024-0153"),
+        ] {
+            assert_eq!(values(&find_licence_numbers(text)), [value], "{text}");
+        }
+    }
+
+    #[test]
+    fn licence_value_raw_and_normalized() {
+        let found = find_licence_numbers("Welkom! Vergunningnummer: ESC-2024-0153. Bel snel.");
+        assert_eq!(
+            found,
+            [LicenceNumber {
+                value: "ESC-2024-0153".into(),
+                normalized: "ESC20240153".into(),
+                raw: "Vergunningnummer: ESC-2024-0153".into(),
+            }]
+        );
+        let found = find_licence_numbers("vergunning: ESC-2024-\u{200B}0153");
+        assert_eq!(found[0].value, "ESC-2024-0153");
+        assert_eq!(found[0].raw, "vergunning: ESC-2024-\u{200B}0153");
+    }
+
+    #[test]
+    fn licence_dedup_and_lists() {
+        let text = "Vergunning ESC-2024-0153, nogmaals vergunningnummer ESC.2024.0153; \
+                    licenties: V-12345, V-12346 en V-12347";
+        assert_eq!(
+            values(&find_licence_numbers(text)),
+            ["ESC-2024-0153", "V-12345", "V-12346", "V-12347"]
+        );
+    }
+
+    #[test]
+    fn licence_phrases_without_number() {
+        for text in [
+            "vergunning aangevraagd",
+            "Vergunningvrij beroep",
+            "vergunning in aanvraag sinds 2024",
+            "geen vergunning nodig",
+            "Vergunning: ja",
+            "vergunning is aangevraagd 12-05",
+            "licentie verlopen",
+            "vergunning: A",
+            "vergunning gemeente Utrecht aangevraagd",
+        ] {
+            assert!(find_licence_numbers(text).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn registration_numbers() {
+        for (text, value) in [
+            ("Registratienummer: 123456789", "123456789"),
+            ("registratie nr. R-2024-77", "R-2024-77"),
+            ("Reg.nr.: 2024/0153", "2024/0153"),
+            ("reg nr 2024-0153", "2024-0153"),
+            ("Registration number: AB12345", "AB12345"),
+        ] {
+            assert_eq!(values(&find_registration_numbers(text)), [value], "{text}");
+        }
+        let text = "Reg. vergunning: 2024/0153";
+        assert!(find_registration_numbers(text).is_empty());
+        assert_eq!(values(&find_licence_numbers(text)), ["2024/0153"]);
+        assert!(find_licence_numbers("Registratienummer: 123456789").is_empty());
+    }
+
+    #[test]
+    fn known_numbers_without_label() {
+        let known: HashSet<String> = ["ESC20240153", "V12345", "20240153"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let found = find_known_numbers("Info: esc 2024.0153 en ook V-12345, V 12345.", &known);
+        assert_eq!(values(&found), ["esc 2024.0153", "V-12345"]);
+        assert_eq!(found[0].normalized, "ESC20240153");
+        for text in [
+            "XESC20240153",
+            "ESC-2024-01534",
+            "ESC2024 ... 0153",
+            "ESC-2024\n0153x",
+        ] {
+            let found = find_known_numbers(text, &known);
+            assert!(
+                found.iter().all(|n| n.normalized != "ESC20240153"),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            values(&find_known_numbers("nr 2024/0153!", &known)),
+            ["2024/0153"]
+        );
+        assert!(find_known_numbers("anything", &HashSet::new()).is_empty());
+        let loose: HashSet<String> = ["esc-2024-0153".to_string()].into();
+        assert_eq!(find_known_numbers("ESC 2024 0153", &loose).len(), 1);
+    }
+
+    #[test]
+    fn known_numbers_scale() {
+        let known: HashSet<String> = (0..5000).map(|i| format!("ESC2024{i:04}")).collect();
+        let text = "Lorem ipsum 12 dolor sit-amet 06.12.34 consectetur / ".repeat(1000)
+            + "vergunning ESC-2024-4999";
+        let t = std::time::Instant::now();
+        let found = find_known_numbers(&text, &known);
+        assert_eq!(values(&found), ["ESC-2024-4999"]);
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(2),
+            "{:?}",
+            t.elapsed()
+        );
+    }
+
+    #[test]
+    fn hostile_input_never_panics() {
+        let known: HashSet<String> = ["ESC2024", "061", "V12"].map(String::from).into();
+        for s in crate::extract::text::hostile_samples(3000) {
+            find_licence_numbers(&s);
+            find_registration_numbers(&s);
+            find_known_numbers(&s, &known);
+            normalize(&s);
+        }
+    }
 }

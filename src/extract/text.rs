@@ -1,10 +1,551 @@
-//! (temporary stub)
+//! Shared text normalisation: HTML to visible text, link targets, and Unicode clean-up.
+//!
+//! [`clean`] / [`clean_mapped`] turn hostile ad text into something the extractors can
+//! scan: NFKC, ASCII digits for every kind of Unicode digit, no invisible characters.
+//! [`Cleaned`] keeps a map back to the original so extractors can report text "as it
+//! stood" and tell whether a span was disguised with invisible or unusual characters.
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use scraper::{Html, Node};
+use unicode_normalization::char::canonical_combining_class;
+use unicode_normalization::UnicodeNormalization;
+
+/// Elements whose content is never visible text.
+const SKIPPED: &str = "script style template noscript iframe";
+
+/// Elements that start and end a line of text.
+const BLOCKS: &str = "address article aside blockquote body br caption dd details dialog div dl \
+    dt fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr html legend li main \
+    nav ol option p pre section summary table tbody td tfoot th thead title tr ul";
+
+fn listed(list: &str, name: &str) -> bool {
+    list.split_ascii_whitespace().any(|n| n == name)
+}
+
+/// Visible text of an HTML document or fragment: script, style and similar contents are
+/// dropped, block elements become line breaks, runs of spaces collapse to one, entities
+/// are decoded. Invisible format characters are kept (see [`clean`]).
 pub fn html_to_text(html: &str) -> String {
-    html.to_string()
+    let doc = Html::parse_document(html);
+    let mut out = TextBuilder::default();
+    // Iterative depth-first walk: hostile pages may nest deeply.
+    let mut stack = vec![(doc.tree.root(), false)];
+    while let Some((node, closing)) = stack.pop() {
+        match node.value() {
+            Node::Text(t) if !closing => out.push_text(t),
+            Node::Element(e) => {
+                let name = e.name();
+                if listed(SKIPPED, name) {
+                    continue;
+                }
+                if listed(BLOCKS, name) {
+                    out.newline();
+                }
+                if !closing {
+                    stack.push((node, true));
+                    let mut children: Vec<_> = node.children().collect();
+                    children.reverse();
+                    stack.extend(children.into_iter().map(|c| (c, false)));
+                }
+            }
+            Node::Document | Node::Fragment if !closing => {
+                let mut children: Vec<_> = node.children().collect();
+                children.reverse();
+                stack.extend(children.into_iter().map(|c| (c, false)));
+            }
+            _ => {}
+        }
+    }
+    out.finish()
 }
+
+/// Accumulates text with collapsed spaces and single line breaks.
+#[derive(Default)]
+struct TextBuilder {
+    buf: String,
+    pending_space: bool,
+}
+
+impl TextBuilder {
+    fn push_text(&mut self, t: &str) {
+        for c in t.chars() {
+            if c.is_whitespace() {
+                self.pending_space = true;
+            } else {
+                if self.pending_space && !self.buf.is_empty() && !self.buf.ends_with('\n') {
+                    self.buf.push(' ');
+                }
+                self.pending_space = false;
+                self.buf.push(c);
+            }
+        }
+    }
+
+    fn newline(&mut self) {
+        self.pending_space = false;
+        if !self.buf.is_empty() && !self.buf.ends_with('\n') {
+            self.buf.push('\n');
+        }
+    }
+
+    fn finish(mut self) -> String {
+        while self.buf.ends_with('\n') {
+            self.buf.pop();
+        }
+        self.buf
+    }
+}
+
+/// Attribute values that may carry a phone number: every `href` that contains a digit, and
+/// `data-*`, `content`, `title`, `value` and `aria-label` values with at least six digits
+/// after [`clean`]. Deduplicated, in document order. The phone extractor decides.
+pub fn link_targets(html: &str) -> Vec<String> {
+    let doc = Html::parse_document(html);
+    let (mut out, mut seen) = (Vec::new(), HashSet::new());
+    for node in doc.tree.nodes() {
+        let Node::Element(e) = node.value() else {
+            continue;
+        };
+        for (name, value) in e.attrs() {
+            let wanted = if name == "href" {
+                value.chars().any(|c| c.is_ascii_digit() || c == '%')
+                    || value.contains("wa.me")
+                    || value.to_ascii_lowercase().starts_with("tel:")
+            } else if name.starts_with("data-")
+                || matches!(name, "content" | "title" | "value" | "aria-label")
+            {
+                clean(value).bytes().filter(u8::is_ascii_digit).count() >= 6
+            } else {
+                false
+            };
+            let value = value.trim();
+            if wanted && !value.is_empty() && seen.insert(value) {
+                out.push(value.to_string());
+            }
+        }
+    }
+    out
+}
+
+static HTML_TAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)<(?:!doctype\s+html|!--|/[a-z][a-z0-9]*\s*>|(?:html|head|body|div|p|span|a|br",
+        r"|hr|img|meta|link|table|tr|td|ul|ol|li|h[1-6]|script|style|section|article|header",
+        r"|footer|nav|main|form|input|button|strong|em|b|i|font|center)(?:\s[^<>]*)?/?>)",
+    ))
+    .expect("valid regex")
+});
+
+/// Whether `s` looks like an HTML document or fragment rather than plain text.
 pub fn looks_like_html(s: &str) -> bool {
-    s.contains('<')
+    HTML_TAG.is_match(s)
 }
-pub fn link_targets(_h: &str) -> Vec<String> {
-    vec![]
+
+/// Invisible characters that are dropped: zero-width and other format characters, soft
+/// hyphen, variation selectors, bidi controls, fillers, tag characters, enclosing marks
+/// (keycap, circle).
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{17B4}'
+            | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{20DD}'..='\u{20E4}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E007F}'
+            | '\u{E0100}'..='\u{E01EF}'
+    )
+}
+
+/// First code point of each run of ten decimal digits that NFKC leaves alone
+/// (Arabic-Indic, Devanagari, Thai, …).
+const DIGIT_ZEROS: &[u32] = &[
+    0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6, 0x0D66,
+    0x0DE6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90,
+    0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0,
+    0x104A0, 0x1E950,
+];
+
+/// Maps a non-ASCII digit-like character that NFKC leaves alone to its ASCII digits.
+fn odd_digit(c: char) -> Option<&'static str> {
+    const D: [&str; 11] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"];
+    let u = c as u32;
+    if let Some(z) = DIGIT_ZEROS.iter().find(|&&z| (z..z + 10).contains(&u)) {
+        return Some(D[(u - z) as usize]);
+    }
+    match u {
+        0x2776..=0x277F => Some(D[(u - 0x2776 + 1) as usize]), // ❶..❿
+        0x2780..=0x2789 => Some(D[(u - 0x2780 + 1) as usize]), // ➀..➉
+        0x278A..=0x2793 => Some(D[(u - 0x278A + 1) as usize]), // ➊..➓
+        0x24F5..=0x24FE => Some(D[(u - 0x24F5 + 1) as usize]), // ⓵..⓾
+        0x24FF | 0x24EA | 0x1F10B | 0x1F10C => Some("0"),      // ⓿ ⓪ 🄋 🄌
+        _ => None,
+    }
+}
+
+/// Text after [`clean_mapped`], with a map back to the original.
+#[derive(Debug, Clone)]
+pub struct Cleaned {
+    /// The cleaned text.
+    pub text: String,
+    /// Per byte of `text`: the original byte range of the character(s) it came from;
+    /// `None` when the text was unchanged.
+    map: Option<Vec<(u32, u32)>>,
+    /// Original byte offsets of disguising characters: invisible characters and
+    /// non-ASCII characters that became ASCII digits.
+    suspicious: Vec<usize>,
+}
+
+impl Cleaned {
+    /// The original byte range that the cleaned range `r` came from.
+    pub fn original_range(&self, r: Range<usize>) -> Range<usize> {
+        match &self.map {
+            None => r,
+            Some(_) if r.is_empty() => {
+                let start = self.original_range_of(r.start);
+                start..start
+            }
+            Some(map) => map[r.start].0 as usize..map[r.end - 1].1 as usize,
+        }
+    }
+
+    fn original_range_of(&self, pos: usize) -> usize {
+        match &self.map {
+            None => pos,
+            Some(map) if pos < map.len() => map[pos].0 as usize,
+            Some(map) => map.last().map_or(0, |m| m.1 as usize),
+        }
+    }
+
+    /// Whether the original text behind the cleaned range `r` contained invisible
+    /// characters or digits written with non-ASCII characters (keycaps, full-width, …).
+    pub fn disguised(&self, r: Range<usize>) -> bool {
+        if self.suspicious.is_empty() || r.is_empty() {
+            return false;
+        }
+        let o = self.original_range(r);
+        let i = self.suspicious.partition_point(|&p| p < o.start);
+        self.suspicious.get(i).is_some_and(|&p| p < o.end)
+    }
+}
+
+/// NFKC-normalises `s`, turns every Unicode digit (full-width, mathematical, circled,
+/// keycap emoji, Arabic-Indic, …) into ASCII digits and removes invisible format
+/// characters (zero-width, soft hyphen, bidi controls, variation selectors).
+/// See [`clean_mapped`] to learn whether anything was disguised.
+pub fn clean(s: &str) -> String {
+    clean_mapped(s).text
+}
+
+/// Like [`clean`], and keeps a map back to the original for reporting raw spans and
+/// detecting disguised numbers ([`Cleaned::disguised`]).
+pub fn clean_mapped(s: &str) -> Cleaned {
+    if s.is_ascii() {
+        return Cleaned {
+            text: s.to_string(),
+            map: None,
+            suspicious: Vec::new(),
+        };
+    }
+    let mut text = String::with_capacity(s.len());
+    let mut map: Vec<(u32, u32)> = Vec::with_capacity(s.len());
+    let mut suspicious = Vec::new();
+    let mut seg = String::new();
+    let mut iter = s.char_indices().peekable();
+    let combining = |d: char| !d.is_ascii() && canonical_combining_class(d) != 0;
+    while let Some((i, c)) = iter.next() {
+        if c.is_ascii() && !iter.peek().is_some_and(|&(_, d)| combining(d)) {
+            text.push(c);
+            map.push((i as u32, (i + 1) as u32));
+            continue;
+        }
+        if is_invisible(c) {
+            suspicious.push(i);
+            // Attach the removed character to the previous output character so raw
+            // spans include it (e.g. the keycap mark after a digit).
+            if let Some(last) = map.last_mut() {
+                last.1 = (i + c.len_utf8()) as u32;
+            }
+            continue;
+        }
+        // A segment: this character and the combining marks that follow it.
+        seg.clear();
+        seg.push(c);
+        let mut end = i + c.len_utf8();
+        while let Some(&(j, d)) = iter.peek() {
+            if !combining(d) || is_invisible(d) {
+                break;
+            }
+            seg.push(d);
+            end = j + d.len_utf8();
+            iter.next();
+        }
+        let (before, mut marks) = (text.len(), false);
+        for n in seg.nfkc() {
+            // Combining marks on a digit (`0̲6̲`) only disguise it.
+            if text.ends_with(|d: char| d.is_ascii_digit()) && combining(n) {
+                marks = true;
+                continue;
+            }
+            match odd_digit(n) {
+                Some(d) => text.push_str(d),
+                None => text.push(n),
+            }
+        }
+        if marks || text[before..].bytes().any(|b| b.is_ascii_digit()) {
+            suspicious.push(i);
+        }
+        map.extend(std::iter::repeat_n(
+            (i as u32, end as u32),
+            text.len() - before,
+        ));
+    }
+    Cleaned {
+        text,
+        map: Some(map),
+        suspicious,
+    }
+}
+
+/// Dutch and English number words for 0–19 (`"nul"`, `"twaalf"`, `"six"`) as digits;
+/// `w` must be lower case.
+pub(crate) fn number_word(w: &str) -> Option<&'static str> {
+    Some(match w {
+        "nul" | "zero" => "0",
+        "een" | "één" | "eén" | "one" => "1",
+        "twee" | "two" => "2",
+        "drie" | "three" => "3",
+        "vier" | "four" => "4",
+        "vijf" | "five" => "5",
+        "zes" | "six" => "6",
+        "zeven" | "seven" => "7",
+        "acht" | "eight" => "8",
+        "negen" | "nine" => "9",
+        "tien" | "ten" => "10",
+        "elf" | "eleven" => "11",
+        "twaalf" | "twelve" => "12",
+        "dertien" | "thirteen" => "13",
+        "veertien" | "fourteen" => "14",
+        "vijftien" | "fifteen" => "15",
+        "zestien" | "sixteen" => "16",
+        "zeventien" | "seventeen" => "17",
+        "achttien" | "eighteen" => "18",
+        "negentien" | "nineteen" => "19",
+        _ => return None,
+    })
+}
+
+/// Decodes `%XX` escapes (as in URLs); invalid UTF-8 becomes U+FFFD.
+pub(crate) fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |j: usize| b.get(j).and_then(|&c| (c as char).to_digit(16));
+        match (b[i], hex(i + 1), hex(i + 2)) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Deterministic pseudo-random strings made of hostile pieces, for no-panic tests.
+#[cfg(test)]
+pub(crate) fn hostile_samples(count: usize) -> Vec<String> {
+    let pieces: Vec<&str> = concat!(
+        "0|6|1|3|+| |-|.|/|(|)|O|l|\n|\u{200B}|\u{FE0F}|\u{20E3}|０|é|e\u{301}|😀|nul|zes|€|:|,",
+        "|nr|vergunning|ESC|kvk|ref|<p>|</p>|tel:|wa.me/|%2B|%|İ|\u{AD}|ＥＳＣ|gemeente|'s|#",
+        "|2024|31|00|en |&|<a href='",
+    )
+    .split('|')
+    .collect();
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x as usize
+    };
+    let mut sample = |_| {
+        (0..next() % 40)
+            .map(|_| pieces[next() % pieces.len()])
+            .collect()
+    };
+    (0..count).map(&mut sample).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_text_drops_scripts_and_breaks_blocks() {
+        let html = "<html><head><title>T</title><style>p{}</style></head><body>\
+            <script>var x = '0612345678';</script><p>Hallo&nbsp;daar</p><div>Bel   me\n  nu</div>\
+            <ul><li>een</li><li>twee<br>drie</li></ul><noscript>nee</noscript>\
+            <template>niet</template>&amp; meer</body></html>";
+        assert_eq!(
+            html_to_text(html),
+            "T\nHallo daar\nBel me nu\neen\ntwee\ndrie\n& meer"
+        );
+    }
+
+    #[test]
+    fn html_text_of_fragment_and_inline() {
+        assert_eq!(html_to_text("<b>06</b>-<i>12345678</i>"), "06-12345678");
+        assert_eq!(html_to_text("plain text"), "plain text");
+        assert_eq!(html_to_text("<h1>Kop</h1><h2>Sub</h2>"), "Kop\nSub");
+        assert_eq!(
+            html_to_text("<svg><text>06</text><text>123</text></svg>"),
+            "06123"
+        );
+        assert_eq!(
+            html_to_text("<table><tr><td>a</td><td>b</td></tr></table>"),
+            "a\nb"
+        );
+    }
+
+    #[test]
+    fn html_text_keeps_invisible_characters_for_clean() {
+        assert_eq!(html_to_text("<p>06&#8203;12</p>"), "06\u{200B}12");
+    }
+
+    #[test]
+    fn html_text_survives_deep_nesting() {
+        let html = "<div>".repeat(5000) + "x" + &"</div>".repeat(5000);
+        assert_eq!(html_to_text(&html), "x");
+    }
+
+    #[test]
+    fn link_targets_collects_candidate_attributes() {
+        let html = r#"<a href="tel:+31612345678">bel</a><a href="/about">over</a>
+            <a href="https://wa.me/31612345678">app</a>
+            <span data-phone="06 1234 5678" data-id="7" title="Bel 06-12345678"></span>
+            <meta content="Bel 0612345678"><input value="0612345678"><a href="tel:+31612345678">x</a>"#;
+        assert_eq!(
+            link_targets(html),
+            vec![
+                "tel:+31612345678",
+                "https://wa.me/31612345678",
+                "06 1234 5678",
+                "Bel 06-12345678",
+                "Bel 0612345678",
+                "0612345678",
+            ]
+        );
+    }
+
+    #[test]
+    fn html_detection() {
+        assert!(looks_like_html("<!DOCTYPE html><html></html>"));
+        assert!(looks_like_html("<p>hoi</p>"));
+        assert!(looks_like_html("tekst met <br> erin"));
+        assert!(looks_like_html("<div class=\"ad\">x</div>"));
+        assert!(!looks_like_html("ik <3 jou, prijs < 100 > 50"));
+        assert!(!looks_like_html("Bel 06-12345678"));
+    }
+
+    #[test]
+    fn clean_maps_unicode_digits() {
+        assert_eq!(clean("０６－１２３４５６７８"), "06-12345678");
+        assert_eq!(clean("𝟎𝟔𝟏𝟐"), "0612");
+        assert_eq!(clean("⓪⑥①②"), "0612");
+        assert_eq!(clean("٠٦١٢"), "0612");
+        assert_eq!(clean("❶❷"), "12");
+        assert_eq!(clean("0\u{332}6\u{332}1\u{20DD}"), "061");
+        assert_eq!(clean("caf\u{0065}\u{0301}"), "café");
+    }
+
+    #[test]
+    fn clean_removes_invisible_characters() {
+        assert_eq!(
+            clean("06\u{200B}12\u{200C}34\u{2060}56\u{FEFF}78\u{00AD}"),
+            "0612345678"
+        );
+        assert_eq!(clean("a\u{200E}b\u{2063}c"), "abc");
+    }
+
+    #[test]
+    fn clean_maps_keycaps() {
+        assert_eq!(clean("0\u{FE0F}\u{20E3}6\u{FE0F}\u{20E3}"), "06");
+        assert_eq!(clean("1\u{20E3}"), "1");
+    }
+
+    #[test]
+    fn clean_nbsp_is_space_not_disguise() {
+        let c = clean_mapped("06\u{00A0}12345678");
+        assert_eq!(c.text, "06 12345678");
+        assert!(!c.disguised(0..c.text.len()));
+    }
+
+    #[test]
+    fn cleaned_maps_back_and_flags_disguise() {
+        let orig = "bel 0\u{FE0F}\u{20E3}6 12 en 06\u{200B}1";
+        let c = clean_mapped(orig);
+        assert_eq!(c.text, "bel 06 12 en 061");
+        let r = c.original_range(4..9);
+        assert_eq!(&orig[r], "0\u{FE0F}\u{20E3}6 12");
+        assert!(c.disguised(4..9));
+        assert!(!c.disguised(0..3));
+        let r = c.original_range(13..16);
+        assert_eq!(&orig[r], "06\u{200B}1");
+        assert!(c.disguised(13..16));
+        assert!(!c.disguised(10..12));
+    }
+
+    #[test]
+    fn cleaned_ascii_is_identity() {
+        let c = clean_mapped("06-12345678");
+        assert_eq!(c.original_range(0..2), 0..2);
+        assert!(!c.disguised(0..11));
+    }
+
+    #[test]
+    fn full_width_digits_are_disguise() {
+        let c = clean_mapped("tel ０６");
+        assert_eq!(c.text, "tel 06");
+        assert!(c.disguised(4..6));
+        assert!(!c.disguised(0..3));
+    }
+
+    #[test]
+    fn hostile_input_never_panics() {
+        for s in hostile_samples(3000) {
+            let c = clean_mapped(&s);
+            for a in (0..=c.text.len()).filter(|&a| c.text.is_char_boundary(a)) {
+                let r = c.original_range(a..c.text.len());
+                assert!(
+                    s.is_char_boundary(r.start) && s.is_char_boundary(r.end),
+                    "{s:?}"
+                );
+                c.disguised(0..a);
+            }
+            html_to_text(&s);
+            link_targets(&s);
+        }
+    }
 }
