@@ -101,6 +101,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<()> {
         "  webwacht --data-dir {dd} extract BESTAND.html           extractie op een eigen pagina"
     );
     println!("  Bewijs (WARC): {}", cfg.evidence_dir().display());
+    println!("(Niet geïnstalleerd? Vervang `webwacht` door `cargo run --release --`.)");
 
     if args.no_serve {
         server.shutdown().await;

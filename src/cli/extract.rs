@@ -57,12 +57,33 @@ pub async fn run(cfg: &Config, args: &ExtractArgs) -> anyhow::Result<()> {
                     i + 1
                 ))
             })?;
-            let id = match doc.id {
-                serde_json::Value::String(s) => s,
-                other => other.to_string(),
-            };
-            let result = extractor.document(Some(id), &doc.text);
-            write(&mut out, &result, args.format)?;
+            let result = extractor.document(None, &doc.text);
+            match args.format {
+                // The id goes back exactly as it came in (a string stays a string, a
+                // number a number), first in the object as DESIGN shows.
+                ExtractFormat::Json => {
+                    let mut line = serde_json::Map::new();
+                    line.insert("id".into(), doc.id);
+                    if let serde_json::Value::Object(fields) = serde_json::to_value(&result)? {
+                        line.extend(fields);
+                    }
+                    writeln!(out, "{}", serde_json::Value::Object(line))?;
+                }
+                ExtractFormat::Text => {
+                    let id = match doc.id {
+                        serde_json::Value::String(s) => s,
+                        other => other.to_string(),
+                    };
+                    write(
+                        &mut out,
+                        &Extraction {
+                            id: Some(id),
+                            ..result
+                        },
+                        args.format,
+                    )?;
+                }
+            }
         }
     } else if args.files.is_empty() {
         let mut text = String::new();

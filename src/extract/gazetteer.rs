@@ -55,32 +55,43 @@ pub struct TextStoplist {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum GazetteerError {
-    #[error("{file}: no {column} column in the header (looked for {wanted})")]
+    #[error("{file}:1: geen kolom voor {} in de kopregel (gezocht: {wanted})", dutch(.column))]
     MissingColumn {
         file: String,
         column: &'static str,
         wanted: &'static str,
     },
-    #[error("{file}, line {line}: bad municipality code {value:?} (want GM followed by up to 4 digits, or the digits alone)")]
+    #[error("{file}:{line}: ongeldige gemeentecode {value:?} (verwacht GM gevolgd door hoogstens 4 cijfers, of alleen de cijfers)")]
     BadMunicipalityCode {
         file: String,
         line: u64,
         value: String,
     },
-    #[error("{file}, line {line}: empty {field} name")]
+    #[error("{file}:{line}: lege naam voor {}", dutch(.field))]
     EmptyName {
         file: String,
         line: u64,
         field: &'static str,
     },
-    #[error("{file}: no data rows")]
+    #[error("{file}: bevat geen rijen")]
     NoRows { file: String },
-    #[error("{file}, line {line}: unreadable CSV: {message}")]
+    #[error("{file}:{line}: onleesbare CSV: {message}")]
     Csv {
         file: String,
         line: u64,
         message: String,
     },
+}
+
+/// Dutch names of the columns and fields the errors mention.
+fn dutch(what: &str) -> &str {
+    match what {
+        "place" => "woonplaats",
+        "municipality" => "gemeente",
+        "municipality code" => "gemeentecode",
+        "municipality name" => "gemeentenaam",
+        other => other,
+    }
 }
 
 /// The embedded municipalities (sorted by code) and places (in file order: for a name
@@ -294,8 +305,8 @@ pub fn parse_cbs_csv(
 fn missing(file: &str, column: &'static str) -> GazetteerError {
     let wanted = match column {
         "place" => "Naam_1, Woonplaats, Woonplaatsnaam, Plaats",
-        "municipality code" => "Gemeentecode, or a Code_N column holding GM codes",
-        _ => "Gemeentenaam, Gemeente, or the Naam_N column before the code",
+        "municipality code" => "Gemeentecode, of een kolom Code_N met GM-codes",
+        _ => "Gemeentenaam, Gemeente, of de kolom Naam_N vóór de code",
     };
     GazetteerError::MissingColumn {
         file: file.to_string(),
@@ -553,13 +564,13 @@ mod tests {
     #[test]
     fn errors_name_file_row_and_problem() {
         let cases: [(&[u8], &str); 7] = [
-            (b"Woonplaats;Gemeentenaam\nRhoon;Albrandswaard\n", "f.csv: no municipality code column in the header (looked for Gemeentecode, or a Code_N column holding GM codes)"),
-            (b"Woonplaats;Gemeentecode\nRhoon;GM0613\n", "f.csv: no municipality name column in the header (looked for Gemeentenaam, Gemeente, or the Naam_N column before the code)"),
-            (b"Gemeentenaam;Gemeentecode\nAlbrandswaard;GM0613\n", "f.csv: no place column in the header (looked for Naam_1, Woonplaats, Woonplaatsnaam, Plaats)"),
-            (b"Woonplaats;Gemeentenaam;Gemeentecode\nRhoon;Albrandswaard;GM0613\nX;Y;G0613\n", "f.csv, line 3: bad municipality code \"G0613\" (want GM followed by up to 4 digits, or the digits alone)"),
-            (b"Woonplaats,Gemeentenaam,Gemeentecode\n,Albrandswaard,613\n", "f.csv, line 2: empty place name"),
-            (b"Woonplaats,Gemeentenaam,Gemeentecode\nRhoon,,613\n", "f.csv, line 2: empty municipality name"),
-            (b"Woonplaats,Gemeentenaam,Gemeentecode\n\n", "f.csv: no data rows"),
+            (b"Woonplaats;Gemeentenaam\nRhoon;Albrandswaard\n", "f.csv:1: geen kolom voor gemeentecode in de kopregel (gezocht: Gemeentecode, of een kolom Code_N met GM-codes)"),
+            (b"Woonplaats;Gemeentecode\nRhoon;GM0613\n", "f.csv:1: geen kolom voor gemeentenaam in de kopregel (gezocht: Gemeentenaam, Gemeente, of de kolom Naam_N vóór de code)"),
+            (b"Gemeentenaam;Gemeentecode\nAlbrandswaard;GM0613\n", "f.csv:1: geen kolom voor woonplaats in de kopregel (gezocht: Naam_1, Woonplaats, Woonplaatsnaam, Plaats)"),
+            (b"Woonplaats;Gemeentenaam;Gemeentecode\nRhoon;Albrandswaard;GM0613\nX;Y;G0613\n", "f.csv:3: ongeldige gemeentecode \"G0613\" (verwacht GM gevolgd door hoogstens 4 cijfers, of alleen de cijfers)"),
+            (b"Woonplaats,Gemeentenaam,Gemeentecode\n,Albrandswaard,613\n", "f.csv:2: lege naam voor woonplaats"),
+            (b"Woonplaats,Gemeentenaam,Gemeentecode\nRhoon,,613\n", "f.csv:2: lege naam voor gemeente"),
+            (b"Woonplaats,Gemeentenaam,Gemeentecode\n\n", "f.csv: bevat geen rijen"),
         ];
         for (input, want) in cases {
             assert_eq!(parse_cbs_csv("f.csv", input).unwrap_err().to_string(), want);

@@ -3,8 +3,6 @@
 
 use std::fmt::Write;
 
-use sqlx::Row;
-
 use crate::store::{self, Store};
 
 /// Counts behind the summary.
@@ -20,32 +18,12 @@ pub struct Summary {
 
 /// Count open flags (not resolved) per rule and per municipality.
 pub async fn summarise(store: &Store) -> store::Result<Summary> {
-    let ads = store::ads::count_ads(store).await?;
-    let per_rule: Vec<(String, i64)> = sqlx::query(
-        "SELECT rule, COUNT(*) c FROM flags WHERE resolved_at IS NULL GROUP BY rule ORDER BY c DESC, rule",
-    )
-    .fetch_all(store.pool())
-    .await?
-    .into_iter()
-    .map(|r| (r.get(0), r.get(1)))
-    .collect();
-    let per_municipality = sqlx::query(
-        "SELECT f.municipality_code, m.name, COUNT(*) c FROM flags f LEFT JOIN municipalities m ON m.code = f.municipality_code
-         WHERE f.resolved_at IS NULL GROUP BY f.municipality_code ORDER BY c DESC, m.name",
-    )
-    .fetch_all(store.pool())
-    .await?
-    .into_iter()
-    .map(|r| {
-        let name: Option<String> = r.get(1);
-        (r.get(0), name.unwrap_or_else(|| "onbekende gemeente".into()), r.get(2))
-    })
-    .collect();
+    let per_rule = store::flags::open_per_rule(store).await?;
     Ok(Summary {
-        ads,
+        ads: store::ads::count_ads(store).await?,
         flags: per_rule.iter().map(|(_, c)| c).sum(),
         per_rule,
-        per_municipality,
+        per_municipality: store::flags::open_per_municipality(store).await?,
     })
 }
 

@@ -255,3 +255,36 @@ pub async fn list(store: &Store, filter: &FlagFilter) -> Result<Vec<FlagView>> {
     }
     Ok(out)
 }
+
+/// Open (not resolved) flags per rule, most first.
+pub async fn open_per_rule(store: &Store) -> Result<Vec<(String, i64)>> {
+    Ok(sqlx::query(
+        "SELECT rule, COUNT(*) c FROM flags WHERE resolved_at IS NULL GROUP BY rule ORDER BY c DESC, rule",
+    )
+    .fetch_all(store.pool())
+    .await?
+    .into_iter()
+    .map(|r| (r.get(0), r.get(1)))
+    .collect())
+}
+
+/// Open (not resolved) flags per municipality: (code, name, count), most first.
+pub async fn open_per_municipality(store: &Store) -> Result<Vec<(Option<String>, String, i64)>> {
+    Ok(sqlx::query(
+        "SELECT f.municipality_code, m.name, COUNT(*) c FROM flags f
+         LEFT JOIN municipalities m ON m.code = f.municipality_code
+         WHERE f.resolved_at IS NULL GROUP BY f.municipality_code ORDER BY c DESC, m.name",
+    )
+    .fetch_all(store.pool())
+    .await?
+    .into_iter()
+    .map(|r| {
+        let name: Option<String> = r.get(1);
+        (
+            r.get(0),
+            name.unwrap_or_else(|| "onbekende gemeente".into()),
+            r.get(2),
+        )
+    })
+    .collect())
+}
