@@ -11,18 +11,22 @@
 //!
 //! | module | its one job |
 //! |---|---|
-//! | [`cli`] | command-line parsing (clap) and dispatch to the stages below; no logic of its own |
+//! | [`cli`] | command-line parsing (clap) and dispatch, one file per command; no logic of its own |
 //! | [`config`] | `webwacht.toml` + `WEBWACHT_*` environment + flags, merged into one [`config::Config`] |
 //! | [`site`] | read `selectors/*.toml`, compile them into validated [`site::Site`]s, parse listing and ad pages |
 //! | [`crawl`] | polite fetching: robots.txt, per-site rate limit, frontier, evidence (WARC + SHA-256) |
-//! | [`extract`] | phones, licence and registration numbers, places from ad text and HTML |
+//! | [`extract`] | phones, licence and registration numbers, places (gazetteer data in `gazetteer/`) from ad text and HTML |
 //! | [`register`] | the licence register: CSV import with row-level validation, the model |
 //! | [`rules`] | the rule engine, one file per rule family, municipal policy; produces flags |
-//! | [`review`] | the flag lifecycle and decisions |
+//! | [`review`] | the flag lifecycle: statuses and the moves allowed between them |
 //! | [`report`] | flag listings (table, JSON, CSV), the demo summary; later the weekly lists |
 //! | [`store`] | all SQL: SQLite (WAL) via sqlx, one file per aggregate, migrations under `migrations/` |
 //! | [`demo`] | the bundled demo ad site, its site file and register, used by `webwacht demo` and the tests |
 //! | [`error`] | the exit-code enum that `main` maps every result to |
+//!
+//! Outside `src/`: `selectors/` (site files), `migrations/` (SQL, per database),
+//! `gazetteer/` (municipalities and places), `tests/` (binary and servers on loopback),
+//! `docs/data-model.md` (tables and the columns that hold personal data).
 //!
 //! `main.rs` only parses the command line, starts logging and calls [`cli::run`].
 

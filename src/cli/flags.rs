@@ -5,6 +5,7 @@ use clap::Args;
 use crate::config::Config;
 use crate::error::BadInput;
 use crate::report::flags::{render, FlagFormat};
+use crate::review::FlagStatus;
 use crate::rules::Rule;
 use crate::store::flags::FlagFilter;
 use crate::store::{self, Store};
@@ -25,23 +26,13 @@ pub struct FlagsArgs {
     pub format: FlagFormat,
 }
 
-/// Flag statuses (DESIGN's lifecycle plus `resolved`, see docs/data-model.md).
-pub const STATUSES: [&str; 7] = [
-    "new",
-    "in_review",
-    "confirmed",
-    "dismissed",
-    "reported",
-    "closed",
-    "resolved",
-];
-
 pub async fn run(cfg: &Config, args: &FlagsArgs) -> anyhow::Result<()> {
     if let Some(s) = &args.status {
-        if !STATUSES.contains(&s.as_str()) {
+        if FlagStatus::parse(s).is_none() {
+            let known: Vec<&str> = FlagStatus::ALL.iter().map(|s| s.as_str()).collect();
             return Err(BadInput(format!(
                 "onbekende status {s:?}; bekend: {}",
-                STATUSES.join(", ")
+                known.join(", ")
             ))
             .into());
         }

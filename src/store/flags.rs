@@ -8,6 +8,7 @@ use serde::Serialize;
 use sqlx::Row;
 
 use super::{now, Result, Store};
+use crate::review::FlagStatus;
 
 /// A finding ready to be stored.
 #[derive(Debug, Clone)]
@@ -28,10 +29,6 @@ pub struct Reconciled {
     pub resolved: usize,
     pub reopened: usize,
 }
-
-/// Statuses from which a flag is marked `resolved` when its cause is gone; a decided flag
-/// keeps its status and only gets `resolved_at`.
-const OPEN: [&str; 2] = ["new", "in_review"];
 
 /// Bring the flags of one ad in line with its findings, in one transaction.
 pub async fn reconcile(
@@ -138,7 +135,8 @@ pub async fn reconcile(
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        if OPEN.contains(&status.as_str()) {
+        // An undecided flag becomes `resolved`; a decided one keeps its status.
+        if FlagStatus::parse(status).is_some_and(FlagStatus::is_open) {
             set_status(&mut tx, *id, "resolved").await?;
             decide(&mut tx, *id, Some(status), "resolved", &reason, &at).await?;
         }

@@ -1,0 +1,414 @@
+//! The free-text scan: digit groups (and their stand-ins) joined into runs, and the phone
+//! numbers picked out of them, skipping dates, prices, IBANs and labelled non-phone numbers.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::plan::{international, interpret};
+use crate::extract::text::{number_word, Cleaned};
+use crate::extract::Phone;
+
+/// Spans that are never phone numbers: dates, times, prices, IBAN and VAT numbers.
+pub(super) fn blocked_ranges(t: &str) -> Vec<Range<usize>> {
+    static DATE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?-u:\b)(\d{1,2})([-./])(\d{1,2})([-./])(\d{4}|\d{2})(?-u:\b)").unwrap()
+    });
+    static OTHER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(concat!(
+            r"(?i)(?-u:\b)(?:19|20)\d\d([-./])\d{1,2}[-./]\d{1,2}(?-u:\b)",
+            r"|€\s*\d[\d.,]*(?:,-)?|(?-u:\b)\d[\d.,]*(?:,-)?\s*(?:€|euros?(?-u:\b)|eur(?-u:\b))",
+            r"|(?-u:\b)\d+[.,]-",
+            r"|(?-u:\b)\d{1,2}[:.]\d\d\s*(?:-|–|—|tot|t/m|to|till)\s*\d{1,2}[:.]\d\d(?-u:\b)",
+            r"|(?-u:\b)\d{1,2}[:.]\d\d\s*(?:uur|u|h)(?-u:\b)",
+            r"|(?-u:\b)(?-i:[A-Z]{2}\d\d(?: ?[A-Z0-9]{4}){3,7}(?: ?[A-Z0-9]{1,3})?)(?-u:\b)",
+            r"|(?-u:\b)NL\d{9}B\d\d(?-u:\b)",
+        ))
+        .unwrap()
+    });
+    let b = t.as_bytes();
+    // A date is not part of a longer `06.12.34.56.78`.
+    let sep_digit =
+        |i: usize| i + 1 < b.len() && b"-./".contains(&b[i]) && b[i + 1].is_ascii_digit();
+    let mut out: Vec<Range<usize>> = OTHER.find_iter(t).map(|m| m.range()).collect();
+    for c in DATE.captures_iter(t) {
+        let (m, n) = (c.get(0).unwrap(), |i: usize| {
+            c[i].parse::<u32>().unwrap_or(0)
+        });
+        if (1..=31).contains(&n(1))
+            && (1..=12).contains(&n(3))
+            && c[2] == c[4]
+            && (c[5].len() == 2 || (1900..2100).contains(&n(5)))
+            && !sep_digit(m.end())
+            && !(m.start() >= 2 && b[m.start() - 2].is_ascii_digit() && sep_digit(m.start() - 1))
+        {
+            out.push(m.range());
+        }
+    }
+    out.sort_by_key(|r| r.start);
+    out
+}
+
+/// Separators seen before a digit group.
+#[derive(Debug, Default, Clone, Copy)]
+struct Gap {
+    spaces: u8,
+    punct: u8,
+    newline: bool,
+    slash: bool,
+    /// `*`, `_`, `|` and the like: only used to disguise.
+    odd: bool,
+    plus: bool,
+}
+
+/// A run of digits (or digit stand-ins) that may be part of a number.
+#[derive(Debug)]
+pub(super) struct Group {
+    /// Cleaned byte range; starts at the `+` when there is one.
+    span: Range<usize>,
+    digits: String,
+    /// Letters stood for digits (`O6-l2345678`).
+    letters: bool,
+    /// A number word (`nul`, `zes`).
+    words: bool,
+    /// Only letters (`O`, `l`): may not start or end a number.
+    letter_only: bool,
+    /// `31612345678` written without `+`.
+    glued_intl: bool,
+    gap: Gap,
+}
+
+/// Splits cleaned text into runs of groups joined by separators and calls `on_run`.
+pub(super) fn scan(t: &str, blocked: &[Range<usize>], mut on_run: impl FnMut(&[Group])) {
+    let (mut run, mut gap, mut plus_at) = (Vec::<Group>::new(), Gap::default(), None);
+    let mut flush = |run: &mut Vec<Group>, gap: &mut Gap| {
+        if run.iter().any(|g| !g.letter_only) {
+            on_run(run);
+        }
+        run.clear();
+        *gap = Gap::default();
+    };
+    let (mut i, mut bi) = (0, 0);
+    while i < t.len() {
+        while bi < blocked.len() && blocked[bi].end <= i {
+            bi += 1;
+        }
+        if bi < blocked.len() && blocked[bi].start <= i {
+            flush(&mut run, &mut gap);
+            (i, plus_at) = (blocked[bi].end, None);
+            continue;
+        }
+        let c = t[i..].chars().next().unwrap_or(' ');
+        if c.is_alphanumeric() {
+            let end = t[i..]
+                .find(|c: char| !c.is_alphanumeric())
+                .map_or(t.len(), |e| i + e);
+            match classify(&t[i..end]) {
+                Some((off, mut g)) => {
+                    if off > 0 {
+                        flush(&mut run, &mut gap); // glued to a label word: starts a run
+                    }
+                    let plus = plus_at.filter(|_| off == 0);
+                    g.gap = Gap {
+                        plus: plus.is_some(),
+                        ..gap
+                    };
+                    g.span = plus.unwrap_or(i + off)..end;
+                    run.push(g);
+                    gap = Gap::default();
+                }
+                None => flush(&mut run, &mut gap),
+            }
+            (i, plus_at) = (end, None);
+            continue;
+        }
+        let punct = |g: &mut Gap| {
+            g.punct += 1;
+            g.punct <= 3
+        };
+        let ok = match c {
+            ' ' | '\t' => {
+                gap.spaces += 1;
+                gap.spaces <= 3
+            }
+            '\r' => true,
+            '\n' => !std::mem::replace(&mut gap.newline, true),
+            '-' | '‐' | '‑' | '‒' | '–' | '—' | '.' | '(' | ')' | '[' | ']' => {
+                punct(&mut gap)
+            }
+            '/' | '\\' => {
+                gap.slash = true;
+                punct(&mut gap)
+            }
+            '*' | '_' | '|' | '~' | '·' | '•' => {
+                gap.odd = true;
+                punct(&mut gap)
+            }
+            '+' => {
+                let prev_alnum = t[..i]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_alphanumeric);
+                let next = t[i + 1..].strip_prefix(' ').unwrap_or(&t[i + 1..]);
+                plus_at =
+                    (!prev_alnum && next.starts_with(|c: char| c.is_ascii_digit())).then_some(i);
+                plus_at.is_some()
+            }
+            _ => false,
+        };
+        if !ok {
+            flush(&mut run, &mut gap);
+            plus_at = None;
+        }
+        i += c.len_utf8();
+    }
+    flush(&mut run, &mut gap);
+}
+
+/// Words glued to a number that still announce it (`tel0612345678`).
+const GLUED_LABELS: &[&str] = &[
+    "telefoon", "telnr", "tel", "belme", "bel", "callme", "call", "whatsapp", "app", "wa",
+    "mobiel", "mob", "gsm", "sms", "phone", "nummer", "nr",
+];
+
+/// Classifies an alphanumeric word as a digit group: `(offset of the digits, group)`.
+fn classify(word: &str) -> Option<(usize, Group)> {
+    let group = |digits: String, letters: bool, words: bool, letter_only| Group {
+        span: 0..0,
+        glued_intl: digits.len() == 11 && digits.starts_with("316") && !letters && !words,
+        digits,
+        letters,
+        words,
+        letter_only,
+        gap: Gap::default(),
+    };
+    let as_digit = |c: char| match c {
+        '0'..='9' => Some(c),
+        'O' | 'o' | 'О' | 'о' | 'Ο' | 'ο' => Some('0'), // Latin, Cyrillic, Greek
+        'l' | 'I' => Some('1'),
+        _ => None,
+    };
+    let real = word.bytes().filter(u8::is_ascii_digit).count();
+    let mapped = word.chars().map(as_digit).collect::<Option<String>>();
+    match mapped {
+        Some(d) if real == 0 && d.len() <= 2 => Some((0, group(d, true, false, true))),
+        Some(d) if real > 0 => {
+            let letters = d.len() - real;
+            (letters <= real).then(|| (0, group(d, letters > 0, false, false)))
+        }
+        _ if real == 0 && word.len() <= 9 => {
+            let d = number_word(&word.to_lowercase())?;
+            Some((0, group(d.to_string(), false, true, false)))
+        }
+        _ if real == 0 => None,
+        _ => {
+            let lower = word.to_ascii_lowercase();
+            let label = GLUED_LABELS.iter().find(|l| lower.starts_with(*l))?;
+            let (_, g) = classify(&word[label.len()..])?;
+            (!g.words && g.digits.len() >= 6).then_some((label.len(), g))
+        }
+    }
+}
+
+fn can_start(g: &Group) -> bool {
+    !g.letter_only && (g.gap.plus || g.glued_intl || g.digits.starts_with('0'))
+}
+
+/// Every valid number starting at group `i`: `(last group, number)`, shortest first.
+fn candidates(run: &[Group], i: usize) -> Vec<(usize, Phone)> {
+    let (first, mut digits, mut out) = (&run[i], String::new(), Vec::new());
+    // `01 02 03 04 05` is no notation: Dutch area codes are never split.
+    let split_area =
+        !first.gap.plus && first.digits.len() == 2 && !matches!(&*first.digits, "06" | "00");
+    for (j, g) in run.iter().enumerate().skip(i) {
+        digits.push_str(&g.digits);
+        if j > i && g.gap.plus || digits.len() > 17 || first.glued_intl && j > i {
+            break;
+        } else if first.glued_intl {
+            out.extend(international(&digits).map(|v| (j, v)));
+        } else if !g.letter_only && (j == i || !split_area) {
+            out.extend(interpret(&digits, first.gap.plus).map(|v| (j, v)));
+        }
+    }
+    out
+}
+
+/// The longest valid number from group `i`, unless a shorter one leaves the next groups
+/// to form a number of their own (`06-12345678 / 06-87654321`).
+fn best_from(run: &[Group], i: usize) -> Option<(usize, Phone)> {
+    let mut c = candidates(run, i);
+    let last = c.len().checked_sub(1)?;
+    let starts = |k: usize| k < run.len() && can_start(&run[k]) && !candidates(run, k).is_empty();
+    match (0..last).find(|&k| starts(c[k].0 + 1)) {
+        Some(k) => Some(c.swap_remove(k)),
+        None => c.pop(),
+    }
+}
+
+pub(super) fn find_in_run(run: &[Group], orig: &str, cleaned: &Cleaned, out: &mut Vec<Phone>) {
+    let t = cleaned.text.as_str();
+    let mut i = 0;
+    while i < run.len() {
+        let Some((j, p)) = Some(i)
+            .filter(|&i| can_start(&run[i]))
+            .and_then(|i| best_from(run, i))
+        else {
+            i += 1;
+            continue;
+        };
+        let gs = &run[i..=j];
+        let mut span = gs[0].span.start..gs[gs.len() - 1].span.end;
+        if !labelled(&t[..span.start]) {
+            let inner = &t[span.clone()];
+            let count = |set: [char; 2]| inner.matches(set).count();
+            if count([')', ']']) > count(['(', '[']) && t[..span.start].ends_with(['(', '[']) {
+                span.start -= 1; // `(+31)6…`: keep the opening parenthesis in `raw`
+            }
+            let obfuscated = gs.iter().any(|g| g.letters || g.words)
+                || gs[1..].iter().any(|g| g.gap.newline || g.gap.odd)
+                || gs[1..].iter().filter(|g| g.gap.slash).count() >= 2
+                || gs.iter().filter(|g| g.digits.len() == 1).count() >= 3
+                || cleaned.disguised(span.clone());
+            let raw = orig[cleaned.original_range(span)].to_string();
+            out.push(Phone {
+                raw,
+                obfuscated,
+                ..p
+            });
+        }
+        i = j + 1;
+    }
+}
+
+/// Whether `before` ends with the label of a number that is not a phone (advert,
+/// reference, customer, order, KvK, VAT, licence … numbers).
+fn labelled(before: &str) -> bool {
+    static LABEL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(concat!(
+            r"(?i)\b(?:(?:advertenties?|advert|advertisement|ad|klant|customer|order|bestel",
+            r"|bestelling|account|artikel|product|lid|dossier|zaak|transactie|factuur|invoice",
+            r"|rekening)\s*[.\-]?\s*(?:nummer|nr|no|number|num|id|#)",
+            r"|(?:ref|referentie|reference|kvk|k\.v\.k|coc|btw|vat|iban|kenmerk|\w*vergunnings?",
+            r"|verg|licentie|licen[cs]e|permit|registratie|registration|reg|postcode)",
+            r"\s*[.\-]?\s*(?:nummer|nr|no|number|num|id|#)?)\.?\s*[:#=.\-]*\s*$",
+        ))
+        .unwrap()
+    });
+    let mut from = before.len().saturating_sub(48);
+    while !before.is_char_boundary(from) {
+        from += 1;
+    }
+    LABEL.is_match(&before[from..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::find_phones;
+    use super::super::tests::{items, one};
+
+    fn e164s(text: &str) -> Vec<String> {
+        find_phones(text).into_iter().map(|p| p.e164).collect()
+    }
+
+    #[test]
+    fn dutch_mobile_notations() {
+        let table = "06-12345678 | 06 1234 5678 | 0612345678 | +31612345678 | +31 6 12345678
+            0031612345678 | 0031 6 12345678 | +31 (0)6 1234 5678 | (+31)6 12345678
+            (+31) 6-12345678 | 06.12.34.56.78 | 06 12 34 56 78 | 06/12345678 | (06) 12345678
+            +31 06 12345678 | +31-6-1234-5678 | 06–12345678 | 06\u{A0}12345678
+            06-12-34-56-78 | [06] 1234-5678 | 06 - 1234 5678";
+        for s in items(table) {
+            let text = format!("Bel me: {s}!");
+            assert_eq!(one(&text), "+31612345678 mobile NL false", "{s}");
+            assert_eq!(find_phones(&text)[0].raw, s);
+        }
+    }
+
+    #[test]
+    fn obfuscated_forms() {
+        let table = "O6-l2345678 | 06-l2345678 | O6 l234 5678 | 0 6 1 2 3 4 5 6 7 8
+            0 6 - 1 2 3 4 5 6 7 8 | 06*12*34*56*78 | 06/12/34/56/78 | 06_1234_5678
+            06\u{200B}1234\u{200C}5678 | 06-1234\u{AD}5678 | 06\u{2060}12345678
+            nul zes 12345678 | nul zes een twee drie vier vijf zes zeven acht
+            zero six one two three four five six seven eight | Nul-Zes twaalf 34 56 78
+            zero 6 12345678 | ０６－１２３４５６７８ | 𝟎𝟔 𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖 | ⓪⑥①②③④⑤⑥⑦⑧ | 0\u{332}6\u{332}1\u{332}2\u{332}34\u{332}5678
+            0\u{FE0F}\u{20E3}6\u{FE0F}\u{20E3}1\u{20E3}2\u{20E3}3\u{20E3}4\u{20E3}5\u{20E3}6\u{20E3}7\u{20E3}8\u{20E3}";
+        for s in items(table).chain(["06-1234\n5678", "06 1234\r\n 5678"]) {
+            assert_eq!(
+                one(&format!("bel {s} nu")),
+                "+31612345678 mobile NL true",
+                "{s}"
+            );
+        }
+        // `raw` is the text as it stood, invisible characters included.
+        assert_eq!(
+            find_phones("x 06\u{200B}12345678 y")[0].raw,
+            "06\u{200B}12345678"
+        );
+        // Letters only count inside digit runs; words are no numbers.
+        assert!(find_phones("Olga en Lola, lol, OOO, Ilse").is_empty());
+    }
+
+    #[test]
+    fn not_phones() {
+        let table = "€150 | € 150,- | 150 euro | 1.500,- | €0,50 p/m | 12-05-2026 | 2026-05-12
+            06-12-2024 | 01-05-2026 21:00 | 21:00-06:00 | 21.00 - 06.00 uur | 10.00 tot 02.00
+            23 jaar | 1.75 m | 75C | 36-24-36 | 3011 AB 12 | KvK 12345678 | KvK-nummer: 87654321
+            KvK-nummer: 0612345678 | K.v.K. 0201234567 | NL91ABNA0417164300
+            NL91 ABNA 0417 1643 00 | NL02 RABO 0123 4567 89 | NL123456789B01
+            BTW: NL061234567B01 | advertentie 12345678 | Advertentienummer: 0612345678
+            advertentie-id 0612345678 | ref. 0612345678 | Ref: 06-12345678
+            klantnummer 0612345678 | ordernummer: 0612345678 | Vergunningnummer: 0612-2024-15
+            exploitatievergunning 0612-2024-15 | Registratienummer 0612345678 | 06-1234567B
+            0612345678B | order0612345678 | 0612345678901234 | 18+ | 01 02 2026 | 01 02 03 04 05";
+        for s in items(table) {
+            assert!(find_phones(s).is_empty(), "{s:?} gave {:?}", find_phones(s));
+        }
+    }
+
+    #[test]
+    fn phone_among_noise() {
+        let ad = "Nieuw! Lisa (23 jaar, 1.75 m, 75C). €150 p/u, 1.500,- per nacht. \
+            Open 21:00-06:00, 12-05-2026. Postcode 3011 AB 12. KvK 12345678, \
+            IBAN NL91ABNA0417164300, BTW NL123456789B01, advertentie 12345678, \
+            ref. 0687654321. Vergunningnummer: 0612-2024-15. Bel 06 - 1234 5678!";
+        assert_eq!(e164s(ad), ["+31612345678"]);
+    }
+
+    #[test]
+    fn several_numbers_dedup_and_order() {
+        let t =
+            "Bel 020-1234567 of 06-12345678 / 06-87654321. App 0612345678, 0612345678/0201234567";
+        assert_eq!(e164s(t), ["+31201234567", "+31612345678", "+31687654321"]);
+        let found = find_phones("Bel 06-12345678 of O6-l2345678");
+        assert_eq!(
+            (found.len(), found[0].raw.as_str(), found[0].obfuscated),
+            (1, "06-12345678", true)
+        );
+        assert_eq!(
+            e164s("+31 6 12345678 +32 470 12 34 56"),
+            ["+31612345678", "+32470123456"]
+        );
+        assert_eq!(
+            e164s("tel0612345678 en bel:0687654321"),
+            ["+31612345678", "+31687654321"]
+        );
+        assert_eq!(e164s("app 31612345678"), ["+31612345678"]);
+    }
+
+    #[test]
+    fn hostile_input_stays_linear() {
+        let t = std::time::Instant::now();
+        assert!(find_phones(&"0 ".repeat(50_000)).is_empty());
+        assert!(find_phones(&"06 ".repeat(50_000)).is_empty());
+        assert!(find_phones(&"1".repeat(100_000)).is_empty());
+        let many: String = (0..5000).map(|i| format!("06-1234{i:04} ")).collect();
+        assert_eq!(find_phones(&many).len(), 5000);
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(10),
+            "{:?}",
+            t.elapsed()
+        );
+    }
+}

@@ -1,0 +1,286 @@
+//! The free-text scan ([`Gazetteer::find_in_text`]): text split into normalised words,
+//! matched on n-grams against the name index under the precision rules.
+
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+
+use super::{Gazetteer, Place};
+
+/// Words after which a stoplisted name (`Best`, `Putten`) counts as a place.
+const CONTEXT_WORDS: &[&str] = &[
+    "in", "te", "uit", "bij", "nabij", "rond", "rondom", "regio", "omgeving", "omg", "vanuit",
+    "naar", "gemeente",
+];
+/// Lower-case first words that may start a multi-word place name (`den Bosch`).
+const PARTICLES: &[&str] = &["s", "t", "de", "den", "het", "ter", "ten", "st", "op"];
+/// A one-word match ending like this and followed by a number is a street address.
+const STREET_SUFFIXES: &[&str] = &[
+    "straat", "weg", "laan", "plein", "kade", "gracht", "singel", "dreef", "steeg", "pad",
+];
+/// Longest n-gram tried in free text.
+const MAX_NGRAM: usize = 6;
+
+impl Gazetteer {
+    /// Places named in free (Dutch) ad text, in order of first mention, one per
+    /// municipality (foreign cities one per name). Where a municipality is named both by
+    /// its own name and by a village or district, the village or district is kept.
+    ///
+    /// Precision rules: the longest matching n-gram wins; a one-word match needs a capital
+    /// and at least 3 letters; a longer match needs a capitalised last word and a
+    /// capitalised or particle (`den`, `'s`) first word; names in `text_stoplist.txt`
+    /// (`Best`, `Echt`, `Heel`) count only right after a context word (`in`, `te`,
+    /// `regio`, …); a street-like word before a house number is an address.
+    pub fn find_in_text(&self, text: &str) -> Vec<Place> {
+        let mut ids = Vec::new();
+        self.scan(text, true, &mut ids);
+        self.collect(ids)
+    }
+
+    /// Append the entries matched in `text`; `strict` applies the capitalisation rules.
+    pub(super) fn scan(&self, text: &str, strict: bool, out: &mut Vec<u32>) {
+        let words = Words::new(text);
+        let mut key = String::with_capacity(self.max_key_len);
+        let mut i = 0;
+        while i < words.len() {
+            let mut best: Option<(usize, u32)> = None;
+            key.clear();
+            for n in 1..=MAX_NGRAM.min(words.len() - i) {
+                if n > 1 && words.toks[i + n - 1].break_before {
+                    break;
+                }
+                key.push_str(words.word(i + n - 1));
+                if key.len() > self.max_key_len {
+                    break;
+                }
+                if let Some(&(entry, stop)) = self.index.get(key.as_str()) {
+                    if words.acceptable(i, n, stop, &key, strict) {
+                        best = Some((n, entry));
+                    }
+                }
+            }
+            if let Some((n, hit)) = best {
+                out.push(hit);
+                i += n;
+            } else {
+                i += 1;
+            }
+        }
+    }
+}
+
+/// Separators that may stand inside a place name; any other punctuation (and a line
+/// break) ends a multi-word match.
+const SOFT_SEPARATORS: &str = " \t-./'’‘`´\u{a0}\u{2010}\u{2011}";
+
+/// One word of normalised text.
+#[derive(Debug, Clone, Copy)]
+struct Token {
+    start: usize,
+    end: usize,
+    /// Replaces the normalised text (`aan de` -> `ad`, `sint` -> `st`).
+    canon: Option<&'static str>,
+    /// Starts with a capital letter or a digit in the original text.
+    cap: bool,
+    /// Punctuation other than [`SOFT_SEPARATORS`] came before it.
+    break_before: bool,
+}
+
+impl Token {
+    fn at(start: usize, cap: bool, break_before: bool) -> Token {
+        Token {
+            start,
+            end: start,
+            canon: None,
+            cap,
+            break_before,
+        }
+    }
+}
+
+/// Text split into normalised words.
+pub(super) struct Words {
+    norm: String,
+    toks: Vec<Token>,
+}
+
+impl Words {
+    pub(super) fn new(text: &str) -> Words {
+        let mut w = Words {
+            norm: String::with_capacity(text.len()),
+            toks: Vec::new(),
+        };
+        let (mut in_token, mut hard) = (false, false);
+        for c in text.chars() {
+            let start = w.norm.len();
+            match fold_char(c, &mut w.norm) {
+                Some(true) => {
+                    if !in_token {
+                        let cap = c.is_uppercase() || c.is_numeric();
+                        w.toks.push(Token::at(start, cap, hard));
+                        (in_token, hard) = (true, false);
+                    }
+                    let t = w.toks.last_mut().expect("a token was pushed");
+                    t.end = w.norm.len();
+                }
+                Some(false) => {}
+                None => {
+                    in_token = false;
+                    hard |= !(SOFT_SEPARATORS.contains(c)
+                        || c.is_whitespace() && c != '\n' && c != '\r');
+                }
+            }
+        }
+        w.canonicalize();
+        w
+    }
+
+    /// `aan de(n)` -> `ad`, `sint` -> `st`.
+    fn canonicalize(&mut self) {
+        let (mut w, mut r) = (0, 0);
+        while r < self.toks.len() {
+            let mut t = self.toks[r];
+            match &self.norm[t.start..t.end] {
+                "sint" => t.canon = Some("st"),
+                "aan" => {
+                    if let Some(next) = self.toks.get(r + 1).filter(|n| !n.break_before) {
+                        if matches!(&self.norm[next.start..next.end], "de" | "den") {
+                            t.canon = Some("ad");
+                            r += 1;
+                        }
+                    }
+                }
+                _ => {}
+            }
+            self.toks[w] = t;
+            (w, r) = (w + 1, r + 1);
+        }
+        self.toks.truncate(w);
+    }
+
+    fn len(&self) -> usize {
+        self.toks.len()
+    }
+
+    fn word(&self, i: usize) -> &str {
+        let t = &self.toks[i];
+        t.canon.unwrap_or(&self.norm[t.start..t.end])
+    }
+
+    pub(super) fn key(&self) -> String {
+        (0..self.len()).map(|i| self.word(i)).collect()
+    }
+
+    /// The precision rules of [`Gazetteer::find_in_text`] for words `i..i + n`.
+    fn acceptable(&self, i: usize, n: usize, stop: bool, key: &str, strict: bool) -> bool {
+        let (first, last) = (&self.toks[i], &self.toks[i + n - 1]);
+        if n == 1 && key.len() < 3 {
+            return false;
+        }
+        if strict && !(last.cap && (first.cap || PARTICLES.contains(&self.word(i)))) {
+            return false;
+        }
+        let after_context =
+            i > 0 && !first.break_before && CONTEXT_WORDS.contains(&self.word(i - 1));
+        if stop && !after_context {
+            return false;
+        }
+        let address = n == 1
+            && STREET_SUFFIXES.iter().any(|s| key.ends_with(s))
+            && (i + 1 < self.len() && !self.toks[i + 1].break_before)
+            && self.word(i + 1).starts_with(|c: char| c.is_ascii_digit());
+        !address
+    }
+}
+
+/// Append the folded form of `c` (lower case, no diacritics) to `out`: `Some(true)` for
+/// letters and digits, `Some(false)` for combining marks and invisible characters
+/// (ignored inside a word), `None` for a separator.
+fn fold_char(c: char, out: &mut String) -> Option<bool> {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+            .then(|| out.push(c.to_ascii_lowercase()))?;
+        return Some(true);
+    }
+    const SPECIAL: &str = "ßss æae Æae œoe Œoe øo Øo łl Łl đd Đd ıi ĳij Ĳij";
+    if let Some(e) = SPECIAL.split(' ').find(|e| e.starts_with(c)) {
+        out.push_str(&e[c.len_utf8()..]);
+        return Some(true);
+    }
+    let invisible = matches!(
+        c,
+        '\u{ad}' | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}'
+    );
+    if invisible || is_combining_mark(c) {
+        return Some(false);
+    }
+    let before = out.len();
+    decompose_canonical(c, |d| {
+        if !is_combining_mark(d) {
+            out.extend(d.to_lowercase().filter(|l| l.is_alphanumeric()));
+        }
+    });
+    (out.len() > before).then_some(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::normalize_key;
+    use super::super::tests::{g, show};
+
+    #[test]
+    fn keys_ignore_case_diacritics_and_punctuation() {
+        assert_eq!(
+            normalize_key("'s-Hertogenbosch"),
+            normalize_key("s Hertogenbosch")
+        );
+        assert_eq!(normalize_key("Capelle a/d IJssel"), "capelleadijssel");
+        assert_eq!(
+            normalize_key("Alphen a.d. Rijn"),
+            normalize_key("Alphen aan den Rijn")
+        );
+        assert_eq!(
+            normalize_key("St. Oedenrode"),
+            normalize_key("Sint-Oedenrode")
+        );
+        assert_eq!(
+            normalize_key("Nue\u{308}nen Düßeldorf Ĳssel\u{ad}stein"),
+            "nuenendusseldorfijsselstein"
+        );
+    }
+
+    #[test]
+    fn text_scan_finds_places_in_order() {
+        let t = "Nieuw in Rotterdam! Ik ontvang in Hoogvliet, ook escort naar Capelle a/d IJssel en Den Bosch.";
+        let want = "Hoogvliet=GM0599, Capelle aan den IJssel=GM0502, 's-Hertogenbosch=GM0796";
+        assert_eq!(show(&g().find_in_text(t)), want);
+        let t = "Bezoek mij in Best of regio Putten. Best service!";
+        assert_eq!(show(&g().find_in_text(t)), "Best=GM0753, Putten=GM0273");
+    }
+
+    #[test]
+    fn text_scan_ignores_common_words() {
+        for t in [
+            "Echt waar, de beste service. Heel lief en Best geprijsd! Bel nu. Wie ben ik? Raam open.",
+            "Lange haren, Haren blond. Even bellen: Molenstraat 12. Dieren welkom. Noord of Zuid?",
+            "ik woon in rotterdam en den haag (kleine letters)",
+            "Een Dorp, Eind goed al goed. Zeeland en Brabant zijn mooi. BEL NU VOOR EEN AFSPRAAK",
+            "EEN NIEUWE MEID!!! Dames uit Polen. Echt de Beste van Nederland. Boven op de Berg, Het Veen.",
+        ] {
+            assert_eq!(g().find_in_text(t), [], "{t}");
+        }
+    }
+
+    #[test]
+    fn text_scan_is_fast_enough() {
+        let chunk =
+            "Nieuw in Rotterdam! Lieve dame ontvangt in Hoogvliet, ook escort naar Capelle a/d \
+                     IJssel. Bel of app voor een afspraak, ook in het weekend. ";
+        let text = chunk.repeat(1 << 13); // ~1.3 MB
+        let start = std::time::Instant::now();
+        assert_eq!(
+            show(&g().find_in_text(&text)),
+            "Hoogvliet=GM0599, Capelle aan den IJssel=GM0502"
+        );
+        // Unoptimised test builds are slow; this only catches pathological behaviour.
+        assert!(start.elapsed().as_secs() < 10, "{:?}", start.elapsed());
+    }
+}
