@@ -102,6 +102,9 @@ pub async fn crawl_site(
                     if delay > limiter.interval() {
                         tracing::info!(site = %site.id, ?delay, "robots.txt vraagt een langere Crawl-delay");
                         limiter = RateLimiter::new(site.requests_per_minute, Some(delay));
+                        // A fresh limiter would let the next request out at once, right
+                        // after the robots.txt request: spend its first slot now.
+                        limiter.until_ready().await;
                     }
                 }
                 robots.insert(origin.clone(), policy);
