@@ -324,9 +324,48 @@ pub fn clean_mapped(s: &str) -> Cleaned {
     }
 }
 
-/// Dutch and English number words for 0–19 (`"nul"`, `"twaalf"`, `"six"`) as digits;
-/// `w` must be lower case.
-pub(crate) fn number_word(w: &str) -> Option<&'static str> {
+/// Dutch and English number words as digits: 0–19 (`"nul"`, `"twaalf"`, `"six"`), tens
+/// (`"dertig"` → `"30"`) and compounds (`"vierendertig"`, `"twentyfour"` → `"34"`, `"24"`);
+/// `w` must be lower case. Tens followed by a separate unit word (`thirty four`) are
+/// joined by the phone scan.
+pub(crate) fn number_word(w: &str) -> Option<String> {
+    if let Some(d) = unit_word(w) {
+        return Some(d.to_string());
+    }
+    if let Some(t) = tens_word(w) {
+        return Some(format!("{t}0"));
+    }
+    // Dutch compounds: `vierendertig` = 34, `tweeëntwintig` = 22.
+    for sep in ["en", "ën"] {
+        let mut from = 0;
+        while let Some(k) = w[from..].find(sep) {
+            let at = from + k;
+            let (unit, tens) = (&w[..at], &w[at + sep.len()..]);
+            if let (Some(u), Some(t)) = (unit_word(unit), tens_word(tens)) {
+                if u.len() == 1 && u != "0" {
+                    return Some(format!("{t}{u}"));
+                }
+            }
+            from = at + sep.len();
+        }
+    }
+    // English `twenty-four` written as one word: `twentyfour`.
+    for t in [
+        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ] {
+        if let Some(rest) = w.strip_prefix(t) {
+            if let (Some(tens), Some(u)) = (tens_word(t), unit_word(rest)) {
+                if u.len() == 1 && u != "0" {
+                    return Some(format!("{tens}{u}"));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// `nul`…`negentien`, `zero`…`nineteen`.
+fn unit_word(w: &str) -> Option<&'static str> {
     Some(match w {
         "nul" | "zero" => "0",
         "een" | "één" | "eén" | "one" => "1",
@@ -348,6 +387,21 @@ pub(crate) fn number_word(w: &str) -> Option<&'static str> {
         "zeventien" | "seventeen" => "17",
         "achttien" | "eighteen" => "18",
         "negentien" | "nineteen" => "19",
+        _ => return None,
+    })
+}
+
+/// The tens digit of `twintig`…`negentig`, `twenty`…`ninety`.
+pub(crate) fn tens_word(w: &str) -> Option<char> {
+    Some(match w {
+        "twintig" | "twenty" => '2',
+        "dertig" | "thirty" => '3',
+        "veertig" | "forty" | "fourty" => '4',
+        "vijftig" | "fifty" => '5',
+        "zestig" | "sixty" => '6',
+        "zeventig" | "seventy" => '7',
+        "tachtig" | "eighty" => '8',
+        "negentig" | "ninety" => '9',
         _ => return None,
     })
 }

@@ -105,6 +105,14 @@ pub(super) fn scan(t: &str, blocked: &[Range<usize>], mut on_run: impl FnMut(&[G
                 .find(|c: char| !c.is_alphanumeric())
                 .map_or(t.len(), |e| i + e);
             match classify(&t[i..end]) {
+                // `thirty four`, `twenty-four`: a unit word completes a tens word.
+                Some((0, g)) if g.words && joins_tens(run.last(), &g, &gap) => {
+                    let prev = run.last_mut().expect("checked by joins_tens");
+                    prev.digits.pop();
+                    prev.digits.push_str(&g.digits);
+                    prev.span.end = end;
+                    gap = Gap::default();
+                }
                 Some((off, mut g)) => {
                     if off > 0 {
                         flush(&mut run, &mut gap); // glued to a label word: starts a run
@@ -166,6 +174,20 @@ pub(super) fn scan(t: &str, blocked: &[Range<usize>], mut on_run: impl FnMut(&[G
     flush(&mut run, &mut gap);
 }
 
+/// Does unit word `g` complete the tens word before it (`thirty four`, `twenty-four`)?
+fn joins_tens(prev: Option<&Group>, g: &Group, gap: &Gap) -> bool {
+    let Some(prev) = prev else { return false };
+    prev.words
+        && prev.digits.len() == 2
+        && prev.digits.ends_with('0')
+        && prev.digits != "10"
+        && g.digits.len() == 1
+        && g.digits != "0"
+        && !gap.newline
+        && !gap.odd
+        && gap.spaces + gap.punct <= 2
+}
+
 /// Words glued to a number that still announce it (`tel0612345678`).
 const GLUED_LABELS: &[&str] = &[
     "telefoon", "telnr", "tel", "belme", "bel", "callme", "call", "whatsapp", "app", "wa",
@@ -197,9 +219,9 @@ fn classify(word: &str) -> Option<(usize, Group)> {
             let letters = d.len() - real;
             (letters <= real).then(|| (0, group(d, letters > 0, false, false)))
         }
-        _ if real == 0 && word.len() <= 9 => {
+        _ if real == 0 && word.len() <= 24 => {
             let d = number_word(&word.to_lowercase())?;
-            Some((0, group(d.to_string(), false, true, false)))
+            Some((0, group(d, false, true, false)))
         }
         _ if real == 0 => None,
         _ => {
@@ -304,6 +326,39 @@ fn labelled(before: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn grouped_number_words() {
+        use crate::extract::phone::find_phones;
+        let one = |t: &str| {
+            let p = find_phones(t);
+            assert_eq!(p.len(), 1, "{t:?}: {p:?}");
+            assert!(p[0].obfuscated, "{t:?}");
+            p[0].e164.clone()
+        };
+        assert_eq!(
+            one("bel 06 twaalf vierendertig zesenvijftig achtenzeventig"),
+            "+31612345678"
+        );
+        assert_eq!(
+            one("nul zes twaalf vierendertig zesenvijftig achtenzeventig"),
+            "+31612345678"
+        );
+        assert_eq!(
+            one("zero six twelve thirty four fifty six seventy eight"),
+            "+31612345678"
+        );
+        assert_eq!(
+            one("zero six twelve thirty-four fifty-six seventy-eight"),
+            "+31612345678"
+        );
+        assert_eq!(
+            one("nul zes een twee drie vier vijf zes zeven acht"),
+            "+31612345678"
+        );
+        assert_eq!(one("06 tweeëntwintig 33 44 55"), "+31622334455");
+    }
+
     use super::super::find_phones;
     use super::super::tests::{items, one};
 
