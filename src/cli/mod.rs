@@ -3,6 +3,7 @@
 
 mod crawl;
 mod demo;
+mod evaluate;
 mod extract;
 mod flags;
 mod places;
@@ -75,6 +76,9 @@ pub enum Command {
     Register(register::RegisterCommand),
     /// Telefoonnummers, vergunningnummers en plaatsen uit tekst of HTML halen
     Extract(extract::ExtractArgs),
+    /// De extractie meten op een gelabeld corpus (JSONL): precisie, recall en
+    /// juistheid per soort vondst
+    Evaluate(evaluate::EvaluateArgs),
     /// Signalen tonen
     Flags(flags::FlagsArgs),
     /// De plaatsnamentabel (gemeenten en woonplaatsen) beheren
@@ -112,6 +116,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Crawl(args) => crawl::run(&cli.config()?, args).await,
         Command::Register(cmd) => register::run(&cli.config()?, cmd).await,
         Command::Extract(args) => extract::run(&cli.config()?, args).await,
+        Command::Evaluate(args) => evaluate::run(args),
         Command::Flags(args) => flags::run(&cli.config()?, args).await,
         Command::Places(cmd) => places::run(&cli.config()?, cmd).await,
         Command::Selectors(cmd) => selectors::run(&cli.config()?, cmd).await,

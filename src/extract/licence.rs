@@ -33,7 +33,8 @@ pub fn normalize(s: &str) -> String {
 static LICENCE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     // ASCII word boundaries keep the regex on the fast DFA for non-ASCII text.
     Regex::new(concat!(
-        r"(?i)(?-u:\b)(?:(?:reg(?:istratie)?\.?\s*)?\p{L}*?vergunning|licentie|licen[cs]e",
+        r"(?i)(?-u:\b)(?:(?:reg(?:istratie)?\.?\s*)?\p{L}*?vergunning(?:houder|hebbende)?|licentie",
+        r"|licen[cs]ed?",
         r"|permit)(?:en|s)?(?:nummers?|nrs?|no)?(?-u:\b)\.?",
         r"|(?-u:\b)verg(?:\.\s*|\s+)nr(?-u:\b)\.?|(?-u:\b)verg\.",
     ))
@@ -212,28 +213,25 @@ fn number_after(t: &str, from: usize, fillers: bool) -> Option<Range<usize>> {
         }
         let span = start..start + token.len();
         if looks_like_number(token) {
-            return Some(span);
-        }
-        // `ESC 2024-0153`: a short upper-case prefix written apart.
-        if token.len() <= 4 && token.bytes().all(|b| b.is_ascii_uppercase()) {
-            let next = t[end..].strip_prefix(' ').unwrap_or("");
-            let next_end = next
-                .find(|c: char| is_sep(c) && c != '-')
-                .unwrap_or(next.len());
-            let next_token = next[..next_end].trim_end_matches(['.', ',', ';', ':', '!', '?']);
-            if looks_like_number(next_token) && next_token.starts_with(|c: char| c.is_ascii_digit())
-            {
-                return Some(start..end + 1 + next_token.len());
-            }
+            return Some(continued(t, span));
         }
         let lower = token.to_lowercase();
+        // `ESC 2024-0153`, `apv 2019.2294`, `Z 21 890831`, `AMS EXP 2021 0731`: one or two
+        // short prefixes written apart, then the digits.
+        if let Some(span) = prefixed(t, start) {
+            return Some(continued(t, span));
+        }
         if !fillers {
             return None;
         } else if FILLER.split_ascii_whitespace().any(|f| f == lower) {
             if matches!(lower.as_str(), "gemeente" | "municipality" | "city") {
-                names = 3;
+                names = 5;
             }
-        } else if names > 0 && token.starts_with(|c: char| c.is_uppercase() || c == '\'') {
+        } else if names > 0
+            && (token.starts_with(|c: char| c.is_uppercase() || c == '\'')
+                || NAME_PARTICLES.contains(&lower.as_str()))
+        {
+            // `gemeente Capelle aan den IJssel:`
             names -= 1;
         } else {
             return None;
@@ -241,6 +239,69 @@ fn number_after(t: &str, from: usize, fillers: bool) -> Option<Range<usize>> {
         pos = end;
     }
     None
+}
+
+/// Short lower-case words that are not a number's prefix (`vergunning tot 2025`).
+const NOT_A_PREFIX: &[&str] = &[
+    "tot", "van", "per", "in", "op", "met", "voor", "sinds", "nr", "no", "is", "the", "of", "en",
+    "and", "for", "at", "de", "het", "een", "a", "an", "since", "till", "until", "t/m", "tm",
+    "vanaf", "geen", "not", "none", "ja", "yes",
+];
+
+/// Is `t[at..]` a short prefix word or two, a single space each, then a number starting
+/// with a digit? Returns the whole span.
+fn prefixed(t: &str, at: usize) -> Option<Range<usize>> {
+    let is_prefix = |w: &str| {
+        w.len() <= 4
+            && w.bytes().all(|b| b.is_ascii_alphabetic())
+            && (w.bytes().all(|b| b.is_ascii_uppercase())
+                || !NOT_A_PREFIX.contains(&w.to_ascii_lowercase().as_str()))
+    };
+    let word_end = |from: usize| {
+        t[from..]
+            .find(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '.' | '/')))
+            .map_or(t.len(), |e| from + e)
+    };
+    let mut pos = at;
+    for _ in 0..2 {
+        let end = word_end(pos);
+        if !is_prefix(&t[pos..end]) || !t[end..].starts_with(' ') {
+            return None;
+        }
+        let next = end + 1;
+        let next_end = word_end(next);
+        let token = t[next..next_end].trim_end_matches(['.', ',', ';', ':', '!', '?', '-', '/']);
+        let digits_only = !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit());
+        if (looks_like_number(token) || digits_only)
+            && token.starts_with(|c: char| c.is_ascii_digit())
+        {
+            return Some(at..next + token.len());
+        }
+        pos = next;
+    }
+    None
+}
+
+/// Lower-case words inside municipality names (`Capelle aan den IJssel`, `Alphen a/d Rijn`).
+const NAME_PARTICLES: &[&str] = &[
+    "aan", "den", "de", "der", "op", "van", "a/d", "bij", "en", "in",
+];
+
+/// Extend a number by groups written apart with single spaces (`RTD 2020 37`,
+/// `020 8081 5134`): digits only, at most six each, and never a phone's `06`/`0031` start.
+fn continued(t: &str, mut span: Range<usize>) -> Range<usize> {
+    while let Some(rest) = t[span.end..].strip_prefix(' ') {
+        let len = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let next = rest.as_bytes().get(len).copied();
+        let ends_word =
+            next.is_none_or(|b| !b.is_ascii_alphanumeric() && !matches!(b, b'-' | b'/'));
+        let group = &rest[..len];
+        if !(1..=6).contains(&len) || !ends_word || matches!(group, "06" | "0031" | "00") {
+            break;
+        }
+        span.end += 1 + len;
+    }
+    span
 }
 
 /// A token of letters, digits and `-./` with at least two digits.
@@ -255,6 +316,51 @@ fn looks_like_number(token: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    fn normalized(t: &str) -> Vec<String> {
+        find_licence_numbers(t)
+            .into_iter()
+            .map(|n| n.normalized)
+            .collect()
+    }
+
+    #[test]
+    fn numbers_written_in_groups_and_with_prefixes() {
+        assert_eq!(normalized("Municipal licence RTD 2020 37"), ["RTD202037"]);
+        assert_eq!(
+            normalized("Exploitatievergunning 020 8081 5134 afgegeven"),
+            ["02080815134"]
+        );
+        assert_eq!(normalized("vergunning #Z 21 890831"), ["Z21890831"]);
+        assert_eq!(
+            normalized("Vergunning gemeente Amsterdam: AMS EXP 2021 0731"),
+            ["AMSEXP20210731"]
+        );
+        assert_eq!(
+            normalized("een vergunning (esc 2025-0971)."),
+            ["ESC20250971"]
+        );
+        assert_eq!(
+            normalized("Vergunning gemeente Roermond: apv 2019.2294"),
+            ["APV20192294"]
+        );
+        assert_eq!(normalized("Licensed, no. LIC-225454"), ["LIC225454"]);
+        assert_eq!(
+            normalized("Vergunninghouder, nummer Z/25/203171."),
+            ["Z25203171"]
+        );
+        assert_eq!(
+            normalized("Vergunning gemeente Voorne aan Zee: 020-2021-7712"),
+            ["02020217712"]
+        );
+        // A phone after the number is not glued on, and `tot 2025` is no prefix.
+        assert_eq!(
+            normalized("Vergunningnummer 2024/0153 06 12345678"),
+            ["20240153"]
+        );
+        assert!(normalized("vergunning tot 2025 aangevraagd").is_empty());
+    }
+
     use super::*;
 
     fn values(found: &[LicenceNumber]) -> Vec<&str> {

@@ -4,6 +4,7 @@
 //! Each kind of thing has its own file: [`phone`], [`licence`], [`place`]; [`text`] holds
 //! the normalisation they share (invisible characters, Unicode digits, HTML to text).
 
+pub mod eval;
 pub mod gazetteer;
 pub mod licence;
 pub mod phone;
@@ -122,7 +123,7 @@ impl Extractor<'_> {
         let mut phones = phone::find_phones(&text);
         let mut link_values: Vec<String> = ad.phone_values.to_vec();
         link_values.extend(ad.links.iter().cloned());
-        merge_phones(&mut phones, phone::phones_from_links(&link_values));
+        merge_link_phones(&mut phones, phone::phones_from_links(&link_values));
 
         let mut licence_numbers = licence::find_licence_numbers(&text);
         if let Some(field) = ad.licence_field {
@@ -153,7 +154,7 @@ impl Extractor<'_> {
             (input.to_string(), Vec::new())
         };
         let mut phones = phone::find_phones(&text);
-        merge_phones(&mut phones, phone::phones_from_links(&links));
+        merge_link_phones(&mut phones, phone::phones_from_links(&links));
         let mut licence_numbers = licence::find_licence_numbers(&text);
         merge_numbers(
             &mut licence_numbers,
@@ -169,9 +170,12 @@ impl Extractor<'_> {
     }
 }
 
-fn merge_phones(into: &mut Vec<Phone>, more: Vec<Phone>) {
-    for p in more {
+/// Add the phones found in links and attributes. A number that appears only there, not
+/// in the visible text, was hidden from readers and tools alike: it counts as obfuscated.
+fn merge_link_phones(into: &mut Vec<Phone>, from_links: Vec<Phone>) {
+    for mut p in from_links {
         if !into.iter().any(|q| q.e164 == p.e164) {
+            p.obfuscated = true;
             into.push(p);
         }
     }
@@ -182,5 +186,29 @@ fn merge_numbers(into: &mut Vec<LicenceNumber>, more: Vec<LicenceNumber>) {
         if !into.iter().any(|m| m.normalized == n.normalized) {
             into.push(n);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn document(input: &str) -> Extraction {
+        let known = std::collections::HashSet::new();
+        let e = Extractor {
+            gazetteer: Gazetteer::embedded(),
+            known_numbers: &known,
+        };
+        e.document(None, input)
+    }
+
+    #[test]
+    fn a_number_only_in_a_link_counts_as_obfuscated() {
+        let hidden = document(r#"<p>Bel mij</p><a href="tel:+31612345678">bellen</a>"#);
+        assert_eq!(hidden.phones[0].e164, "+31612345678");
+        assert!(hidden.phones[0].obfuscated);
+        let shown = document(r#"<p>Bel 06-12345678</p><a href="tel:+31612345678">bellen</a>"#);
+        assert_eq!(shown.phones.len(), 1);
+        assert!(!shown.phones[0].obfuscated);
     }
 }

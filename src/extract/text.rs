@@ -115,7 +115,7 @@ pub fn link_targets(html: &str) -> Vec<String> {
                 value.chars().any(|c| c.is_ascii_digit() || c == '%')
                     || value.contains("wa.me")
                     || value.to_ascii_lowercase().starts_with("tel:")
-            } else if name.starts_with("data-")
+            } else if phone_data_attribute(name)
                 || matches!(name, "content" | "title" | "value" | "aria-label")
             {
                 clean(value).bytes().filter(u8::is_ascii_digit).count() >= 6
@@ -124,11 +124,48 @@ pub fn link_targets(html: &str) -> Vec<String> {
             };
             let value = value.trim();
             if wanted && !value.is_empty() && seen.insert(value) {
-                out.push(value.to_string());
+                // WhatsApp numbers are international digits without `+`: say so.
+                let whatsapp = name.starts_with("data-")
+                    && name.contains("whatsapp")
+                    && value.bytes().all(|b| b.is_ascii_digit());
+                out.push(if whatsapp {
+                    format!("https://wa.me/{value}")
+                } else {
+                    value.to_string()
+                });
             }
         }
     }
     out
+}
+
+/// A `data-*` attribute whose name says it holds a contact number (`data-phone`,
+/// `data-tel`, `data-whatsapp`, `data-number`); ids such as `data-ad-id` do not count.
+fn phone_data_attribute(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix("data-") else {
+        return false;
+    };
+    rest.split(['-', '_']).any(|part| {
+        matches!(
+            part,
+            "phone"
+                | "tel"
+                | "telephone"
+                | "telefoon"
+                | "mobile"
+                | "mobiel"
+                | "gsm"
+                | "whatsapp"
+                | "wa"
+                | "sms"
+                | "number"
+                | "nummer"
+                | "nr"
+                | "contact"
+                | "call"
+                | "bel"
+        )
+    })
 }
 
 static HTML_TAG: LazyLock<Regex> = LazyLock::new(|| {
@@ -454,6 +491,15 @@ pub(crate) fn hostile_samples(count: usize) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn only_contact_data_attributes_count() {
+        let links = link_targets(
+            r#"<div data-ad-id="0306549819" data-phone="06-12345678" data-whatsapp="359886478992"></div>"#,
+        );
+        assert_eq!(links, ["06-12345678", "https://wa.me/359886478992"]);
+    }
+
     use super::*;
 
     #[test]

@@ -18,7 +18,9 @@ pub(super) fn blocked_ranges(t: &str) -> Vec<Range<usize>> {
     static OTHER: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(concat!(
             r"(?i)(?-u:\b)(?:19|20)\d\d([-./])\d{1,2}[-./]\d{1,2}(?-u:\b)",
-            r"|€\s*\d[\d.,]*(?:,-)?|(?-u:\b)\d[\d.,]*(?:,-)?\s*(?:€|euros?(?-u:\b)|eur(?-u:\b))",
+            // A price: `€ 1.500,-`, `150 euro`; the number must end in a digit, so the
+            // comma in `Bel 0909-1234567, €0,80 p.m.` stays out of it.
+            r"|€\s*\d(?:[\d.,]*\d)?(?:,-)?|(?-u:\b)\d(?:[\d.,]*\d)?(?:,-)?\s*(?:€|euros?(?-u:\b)|eur(?-u:\b))",
             r"|(?-u:\b)\d+[.,]-",
             r"|(?-u:\b)\d{1,2}[:.]\d\d\s*(?:-|–|—|tot|t/m|to|till)\s*\d{1,2}[:.]\d\d(?-u:\b)",
             r"|(?-u:\b)\d{1,2}[:.]\d\d\s*(?:uur|u|h)(?-u:\b)",
@@ -59,6 +61,9 @@ struct Gap {
     slash: bool,
     /// `*`, `_`, `|` and the like: only used to disguise.
     odd: bool,
+    /// A comma: joins number words (`nul, zes, …`), never digits.
+    comma: bool,
+    newlines: u8,
     plus: bool,
 }
 
@@ -114,8 +119,11 @@ pub(super) fn scan(t: &str, blocked: &[Range<usize>], mut on_run: impl FnMut(&[G
                     gap = Gap::default();
                 }
                 Some((off, mut g)) => {
-                    if off > 0 {
-                        flush(&mut run, &mut gap); // glued to a label word: starts a run
+                    let comma_breaks =
+                        gap.comma && !(g.words && run.last().is_some_and(|p| p.words));
+                    if off > 0 || comma_breaks {
+                        // Glued to a label word, or after a comma between digits: a new run.
+                        flush(&mut run, &mut gap);
                     }
                     let plus = plus_at.filter(|_| off == 0);
                     g.gap = Gap {
@@ -141,7 +149,17 @@ pub(super) fn scan(t: &str, blocked: &[Range<usize>], mut on_run: impl FnMut(&[G
                 gap.spaces <= 3
             }
             '\r' => true,
-            '\n' => !std::mem::replace(&mut gap.newline, true),
+            // `nul, zes, een, twee, …`: a comma only joins number words.
+            ',' => {
+                gap.comma = true;
+                punct(&mut gap)
+            }
+            // A number split over a line break, or over one blank line.
+            '\n' => {
+                gap.newline = true;
+                gap.newlines += 1;
+                gap.newlines <= 2
+            }
             '-' | '‐' | '‑' | '‒' | '–' | '—' | '.' | '(' | ')' | '[' | ']' => {
                 punct(&mut gap)
             }
@@ -208,7 +226,7 @@ fn classify(word: &str) -> Option<(usize, Group)> {
     let as_digit = |c: char| match c {
         '0'..='9' => Some(c),
         'O' | 'o' | 'О' | 'о' | 'Ο' | 'ο' => Some('0'), // Latin, Cyrillic, Greek
-        'l' | 'I' => Some('1'),
+        'l' | 'I' | 'i' => Some('1'),
         _ => None,
     };
     let real = word.bytes().filter(u8::is_ascii_digit).count();
@@ -249,7 +267,8 @@ fn candidates(run: &[Group], i: usize) -> Vec<(usize, Phone)> {
             break;
         } else if first.glued_intl {
             out.extend(international(&digits).map(|v| (j, v)));
-        } else if !g.letter_only && (j == i || !split_area) {
+        } else if !g.letter_only && (j == i || !split_area || j == i + 1 && g.digits.len() >= 7) {
+            // A split area code is allowed once, before the rest in one piece (`02-28752196`).
             out.extend(interpret(&digits, first.gap.plus).map(|v| (j, v)));
         }
     }
@@ -308,16 +327,22 @@ pub(super) fn find_in_run(run: &[Group], orig: &str, cleaned: &Cleaned, out: &mu
 fn labelled(before: &str) -> bool {
     static LABEL: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(concat!(
-            r"(?i)\b(?:(?:advertenties?|advert|advertisement|ad|klant|customer|order|bestel",
-            r"|bestelling|account|artikel|product|lid|dossier|zaak|transactie|factuur|invoice",
-            r"|rekening)\s*[.\-]?\s*(?:nummer|nr|no|number|num|id|#)",
-            r"|(?:ref|referentie|reference|kvk|k\.v\.k|coc|btw|vat|iban|kenmerk|\w*vergunnings?",
-            r"|verg|licentie|licen[cs]e|permit|registratie|registration|reg|postcode)",
-            r"\s*[.\-]?\s*(?:nummer|nr|no|number|num|id|#)?)\.?\s*[:#=.\-]*\s*$",
+            r"(?i)\b(?:(?:advertenties?|advert|advertisement|ad|klant|klanten|customer|order|bestel",
+            r"|bestelling|account|artikel|product|lid|leden|member|user|gebruiker|dossier|zaak",
+            r"|transactie|transaction|factuur|invoice|rekening|profiel|profile|boekings?|booking",
+            r"|bon|ticket|voucher|referentie|reference|object|pakket|zending|tracking|serie|serial)",
+            r"\s*[.\-]?\s*(?:nummer|nr|no|number|num|id|code|#)",
+            r"|(?:ref|referentie|reference|kvk|k\.v\.k|coc|btw|vat|iban|kenmerk|\w*vergunning\w*",
+            r"|verg|licentie|licen[cs]ed?,?|permit|registratie|registration|reg|postcode|ticket",
+            r"|voucher|\w*code|ean|isbn|build|versie|version|id|tracking|track\s*&\s*trace)",
+            r",?\s*[.\-]?\s*(?:nummer|nr|no|number|num|id|#)?",
+            // `Vergunning gemeente Capelle aan den IJssel: …`
+            r"|(?:\w*vergunnings?|licentie|licen[cs]e)\s+(?:van\s+)?(?:de\s+)?(?:gemeente|municipality)",
+            r"\s+[\p{L}'’. \-]{2,40}?)\.?\s*[:#=.\-]*\s*$",
         ))
         .unwrap()
     });
-    let mut from = before.len().saturating_sub(48);
+    let mut from = before.len().saturating_sub(72);
     while !before.is_char_boundary(from) {
         from += 1;
     }
@@ -326,6 +351,61 @@ fn labelled(before: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    fn e164s_of(t: &str) -> Vec<String> {
+        crate::extract::phone::find_phones(t)
+            .into_iter()
+            .map(|p| p.e164)
+            .collect()
+    }
+
+    #[test]
+    fn ids_after_non_phone_labels_are_not_phones() {
+        for t in [
+            "Noem je Profiel-ID 0031614485502",
+            "Vouchercode 06 4555 8443",
+            "(Ticket #0614286747)",
+            "Ad ID 06 1674 8714",
+            "Boekingsnummer 0105124960",
+            "Transactie-ID 0612345678",
+            "Vergunning gemeente Capelle aan den IJssel: 0638492002",
+            "Vergunninghouder, nummer 0613-2021-02",
+            "Licensed, no. 0613-2019-73",
+        ] {
+            assert!(e164s_of(t).is_empty(), "{t:?}: {:?}", e164s_of(t));
+        }
+        // A phone label still announces a phone.
+        assert_eq!(e164s_of("Telefoonnummer: 0612345678"), ["+31612345678"]);
+    }
+
+    #[test]
+    fn a_comma_after_a_number_is_not_part_of_a_price() {
+        assert_eq!(e164s_of("Bel 0909-1774336, €0,80 p.m."), ["+319091774336"]);
+        assert_eq!(e164s_of("Bel 09066310, €1,30 p.m."), ["+319066310"]);
+        assert!(e164s_of("Prijs 150, € 80 extra").is_empty());
+    }
+
+    #[test]
+    fn number_words_separated_by_commas() {
+        assert_eq!(
+            e164s_of("Bel nul, zes, een, twee, acht, zes, een, zeven, zes, nul"),
+            ["+31612861760"]
+        );
+        assert_eq!(
+            e164s_of("Call zero, six, four, two, four, two, zero, four, nine, four"),
+            ["+31642420494"]
+        );
+        // Commas between digit groups still separate them.
+        assert!(e164s_of("maten 06, 12, 34, 56, 78").is_empty());
+    }
+
+    #[test]
+    fn lower_case_i_for_one_and_split_area_code_and_blank_line() {
+        assert_eq!(e164s_of("Bel +31 6 i9072i84."), ["+31619072184"]);
+        assert_eq!(e164s_of("Tel: 02-28752196"), ["+31228752196"]);
+        assert!(e164s_of("01 02 03 04 05").is_empty());
+        assert_eq!(e164s_of("Mobiel +31 6 495\n\n62875"), ["+31649562875"]);
+    }
 
     #[test]
     fn grouped_number_words() {
