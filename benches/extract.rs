@@ -3,12 +3,12 @@
 //!
 //! `cargo bench --bench extract`
 
-use std::collections::HashSet;
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use webwacht::extract::licence::KnownNumbers;
 use webwacht::extract::{text, Extractor, Gazetteer};
 use webwacht::register::parse_licences;
 
@@ -35,7 +35,7 @@ fn corpus_texts() -> Vec<String> {
         .collect()
 }
 
-fn register_numbers(gazetteer: &Gazetteer) -> HashSet<String> {
+fn register_numbers(gazetteer: &Gazetteer) -> KnownNumbers {
     let path = data("extraction_register.csv");
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     parse_licences("extraction_register.csv", &bytes, gazetteer)

@@ -3,11 +3,11 @@
 //!
 //! `cargo test --test extraction_eval -- --nocapture` shows the figures.
 
-use std::collections::HashSet;
 use std::io::BufReader;
 use std::path::PathBuf;
 
 use webwacht::extract::eval::{evaluate, Report};
+use webwacht::extract::licence::KnownNumbers;
 use webwacht::extract::{Extractor, Gazetteer};
 use webwacht::register::parse_licences;
 
@@ -21,7 +21,7 @@ fn corpus_report() -> Report {
     let gazetteer = Gazetteer::embedded();
     let register = data("extraction_register.csv");
     let bytes = std::fs::read(&register).unwrap_or_else(|e| panic!("{}: {e}", register.display()));
-    let known: HashSet<String> = parse_licences("extraction_register.csv", &bytes, gazetteer)
+    let known: KnownNumbers = parse_licences("extraction_register.csv", &bytes, gazetteer)
         .unwrap_or_else(|e| panic!("{e}"))
         .into_iter()
         .map(|l| l.normalized)

@@ -1,12 +1,12 @@
 //! `webwacht evaluate`: score extraction against a labelled JSONL corpus.
 
-use std::collections::HashSet;
 use std::io::{BufReader, Write};
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
 use crate::error::BadInput;
+use crate::extract::licence::KnownNumbers;
 use crate::extract::{eval, gazetteer, Extractor, Gazetteer};
 use crate::register::parse_licences;
 
@@ -34,7 +34,7 @@ pub enum EvaluateFormat {
 pub fn run(args: &EvaluateArgs) -> anyhow::Result<()> {
     let (municipalities, places) = gazetteer::embedded();
     let gazetteer = Gazetteer::new(municipalities, places);
-    let known: HashSet<String> = match &args.register {
+    let known = match &args.register {
         Some(path) => {
             let name = path.display().to_string();
             let bytes = std::fs::read(path).map_err(|e| BadInput(format!("{name}: {e}")))?;
@@ -44,7 +44,7 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<()> {
                 .map(|l| l.normalized)
                 .collect()
         }
-        None => HashSet::new(),
+        None => KnownNumbers::default(),
     };
     let extractor = Extractor {
         gazetteer: &gazetteer,

@@ -1,6 +1,5 @@
 //! `webwacht extract`: extraction on files, stdin, or `{"id","text"}` JSON lines.
 
-use std::collections::HashSet;
 use std::io::{BufRead, Read, Write};
 use std::path::PathBuf;
 
@@ -9,6 +8,7 @@ use serde::Deserialize;
 
 use crate::config::Config;
 use crate::error::BadInput;
+use crate::extract::licence::KnownNumbers;
 use crate::extract::{Extraction, Extractor, Gazetteer};
 use crate::store::{self, Store};
 
@@ -109,7 +109,7 @@ pub async fn run(cfg: &Config, args: &ExtractArgs) -> anyhow::Result<()> {
 
 /// The gazetteer and register numbers from the database when it exists, else the
 /// embedded gazetteer: `extract` never creates a database.
-async fn lookups(cfg: &Config) -> anyhow::Result<(Gazetteer, HashSet<String>)> {
+async fn lookups(cfg: &Config) -> anyhow::Result<(Gazetteer, KnownNumbers)> {
     let db_exists = cfg
         .database_url
         .strip_prefix("sqlite://")
@@ -122,7 +122,7 @@ async fn lookups(cfg: &Config) -> anyhow::Result<(Gazetteer, HashSet<String>)> {
         return Ok((g, known));
     }
     let (m, p) = crate::extract::gazetteer::embedded();
-    Ok((Gazetteer::new(m, p), HashSet::new()))
+    Ok((Gazetteer::new(m, p), KnownNumbers::default()))
 }
 
 fn write(out: &mut impl Write, r: &Extraction, format: ExtractFormat) -> anyhow::Result<()> {

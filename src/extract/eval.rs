@@ -407,13 +407,12 @@ impl Report {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashSet;
 
     use super::*;
     use crate::extract::Gazetteer;
 
     fn run(jsonl: &str, known: &[&str]) -> Result<Report, EvalError> {
-        let known: HashSet<String> = known.iter().map(|s| s.to_string()).collect();
+        let known = super::licence::KnownNumbers::new(known);
         let extractor = Extractor {
             gazetteer: Gazetteer::embedded(),
             known_numbers: &known,

@@ -6,6 +6,8 @@
 //! digits. Phrases like "vergunning aangevraagd" or "vergunningvrij" yield nothing.
 
 use std::collections::HashSet;
+
+use rustc_hash::FxHashSet;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -33,7 +35,7 @@ pub fn normalize(s: &str) -> String {
 static LICENCE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     // ASCII word boundaries keep the regex on the fast DFA for non-ASCII text.
     Regex::new(concat!(
-        r"(?i)(?-u:\b)(?:(?:reg(?:istratie)?\.?\s*)?\p{L}*?vergunning(?:houder|hebbende)?|licentie",
+        r"(?i)(?-u:\b)(?:(?:reg(?:istratie)?\.?\s*)?(?-u:[a-z])*?vergunning(?:houder|hebbende)?|licentie",
         r"|licen[cs]ed?",
         r"|permit)(?:en|s)?(?:nummers?|nrs?|no)?(?-u:\b)\.?",
         r"|(?-u:\b)verg(?:\.\s*|\s+)nr(?-u:\b)\.?|(?-u:\b)verg\.",
@@ -50,35 +52,89 @@ static REGISTRATION_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 /// `exploitatievergunning`, `licentie(nummer)`, `Vergunning gemeente Rotterdam:`,
 /// `Reg. vergunning`, `licence/license number`. Deduplicated by `normalized`.
 pub fn find_licence_numbers(text: &str) -> Vec<LicenceNumber> {
-    find_labelled(text, &LICENCE_LABEL)
+    find_licence_in(&clean_mapped(text), text)
+}
+
+/// [`find_licence_numbers`] on text already cleaned by [`clean_mapped`].
+pub(crate) fn find_licence_in(cleaned: &Cleaned, text: &str) -> Vec<LicenceNumber> {
+    find_labelled(cleaned, text, &LICENCE_LABEL)
 }
 
 /// Registration numbers after `registratienummer`, `registratie nr`, `reg.nr.`,
 /// `registration number`; `Reg. vergunning` is a licence label and yields nothing here.
 pub fn find_registration_numbers(text: &str) -> Vec<LicenceNumber> {
-    find_labelled(text, &REGISTRATION_LABEL)
+    find_registration_in(&clean_mapped(text), text)
 }
 
-/// Numbers from `known` (normalized register numbers, see [`normalize`]) that appear
-/// anywhere in the text without a label, ignoring case and separators: known
-/// `ESC20240153` matches `esc 2024.0153`. A match starts and ends at token boundaries
-/// and spans tokens joined by at most three of ` -./_`. Candidates need two digits.
-pub fn find_known_numbers(text: &str, known: &HashSet<String>) -> Vec<LicenceNumber> {
-    let normalized: HashSet<String>;
-    let is_normal = |k: &String| {
-        k.bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-    };
-    let known = if known.iter().all(is_normal) {
+/// [`find_registration_numbers`] on text already cleaned by [`clean_mapped`].
+pub(crate) fn find_registration_in(cleaned: &Cleaned, text: &str) -> Vec<LicenceNumber> {
+    find_labelled(cleaned, text, &REGISTRATION_LABEL)
+}
+
+/// Register numbers prepared for finding them in text without a label: normalised
+/// (see [`normalize`]), with every proper prefix, so the scan leaves a token as soon as
+/// it cannot begin a register number. Build it once per register, not per ad.
+#[derive(Debug, Clone, Default)]
+pub struct KnownNumbers {
+    numbers: FxHashSet<String>,
+    prefixes: FxHashSet<String>,
+    max_len: usize,
+}
+
+impl KnownNumbers {
+    pub fn new<S: AsRef<str>>(numbers: impl IntoIterator<Item = S>) -> KnownNumbers {
+        let mut known = KnownNumbers::default();
+        for n in numbers {
+            let n = normalize(n.as_ref());
+            if n.is_empty() {
+                continue;
+            }
+            for end in 1..n.len() {
+                known.prefixes.insert(n[..end].to_string());
+            }
+            known.max_len = known.max_len.max(n.len());
+            known.numbers.insert(n);
+        }
         known
-    } else {
-        normalized = known.iter().map(|k| normalize(k)).collect();
-        &normalized
-    };
-    let Some(max_len) = known.iter().map(String::len).max() else {
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.numbers.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.numbers.len()
+    }
+
+    pub fn contains(&self, normalized: &str) -> bool {
+        self.numbers.contains(normalized)
+    }
+}
+
+impl<S: AsRef<str>> FromIterator<S> for KnownNumbers {
+    fn from_iter<I: IntoIterator<Item = S>>(iter: I) -> Self {
+        KnownNumbers::new(iter)
+    }
+}
+
+/// Numbers from `known` (register numbers) that appear anywhere in the text without a
+/// label, ignoring case and separators: known `ESC20240153` matches `esc 2024.0153`. A
+/// match starts and ends at token boundaries and spans tokens joined by at most three of
+/// ` -./_`. Candidates need two digits.
+pub fn find_known_numbers(text: &str, known: &KnownNumbers) -> Vec<LicenceNumber> {
+    find_known_in(&clean_mapped(text), text, known)
+}
+
+/// [`find_known_numbers`] on text already cleaned by [`clean_mapped`].
+pub(crate) fn find_known_in(
+    cleaned: &Cleaned,
+    text: &str,
+    known: &KnownNumbers,
+) -> Vec<LicenceNumber> {
+    if known.is_empty() {
         return Vec::new();
-    };
-    let cleaned = clean_mapped(text);
+    }
+    let max_len = known.max_len;
     let t = cleaned.text.as_str();
     // Tokens: maximal alphanumeric runs; `false` when they hold non-ASCII characters.
     let mut tokens: Vec<(usize, usize, bool)> = Vec::new();
@@ -117,15 +173,18 @@ pub fn find_known_numbers(text: &str, known: &HashSet<String>) -> Vec<LicenceNum
             key.extend(t[s..e].chars().map(|c| c.to_ascii_uppercase()));
             if key.len() >= 3
                 && key.bytes().filter(u8::is_ascii_digit).count() >= 2
-                && known.contains(&key)
+                && known.numbers.contains(&key)
             {
                 best = Some(j);
+            }
+            if !known.prefixes.contains(&key) {
+                break;
             }
         }
         match best {
             Some(j) => {
                 let span = tokens[i].0..tokens[j].1;
-                found.push(number(&cleaned, text, span.clone(), span));
+                found.push(number(cleaned, text, span.clone(), span));
                 i = j + 1;
             }
             None => i += 1,
@@ -161,14 +220,13 @@ fn dedup(found: Vec<LicenceNumber>) -> Vec<LicenceNumber> {
         .collect()
 }
 
-fn find_labelled(text: &str, label: &Regex) -> Vec<LicenceNumber> {
-    let cleaned = clean_mapped(text);
+fn find_labelled(cleaned: &Cleaned, text: &str, label: &Regex) -> Vec<LicenceNumber> {
     let t = cleaned.text.as_str();
     let mut found = Vec::new();
     for m in label.find_iter(t) {
         let (mut from, mut first) = (m.end(), true);
         while let Some(value) = number_after(t, from, first) {
-            found.push(number(&cleaned, text, value.clone(), m.start()..value.end));
+            found.push(number(cleaned, text, value.clone(), m.start()..value.end));
             first = false;
             // A list: `V-1, V-2 en V-3`.
             let rest = t[value.end..].trim_start_matches(' ');
@@ -476,10 +534,7 @@ mod tests {
 
     #[test]
     fn known_numbers_without_label() {
-        let known: HashSet<String> = ["ESC20240153", "V12345", "20240153"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let known = KnownNumbers::new(["ESC20240153", "V12345", "20240153"]);
         let found = find_known_numbers("Info: esc 2024.0153 en ook V-12345, V 12345.", &known);
         assert_eq!(values(&found), ["esc 2024.0153", "V-12345"]);
         assert_eq!(found[0].normalized, "ESC20240153");
@@ -499,29 +554,23 @@ mod tests {
             values(&find_known_numbers("nr 2024/0153!", &known)),
             ["2024/0153"]
         );
-        assert!(find_known_numbers("anything", &HashSet::new()).is_empty());
-        let loose: HashSet<String> = ["esc-2024-0153".to_string()].into();
+        assert!(find_known_numbers("anything", &KnownNumbers::default()).is_empty());
+        let loose = KnownNumbers::new(["esc-2024-0153"]);
         assert_eq!(find_known_numbers("ESC 2024 0153", &loose).len(), 1);
     }
 
     #[test]
     fn known_numbers_scale() {
-        let known: HashSet<String> = (0..5000).map(|i| format!("ESC2024{i:04}")).collect();
+        let known = KnownNumbers::new((0..5000).map(|i| format!("ESC2024{i:04}")));
         let text = "Lorem ipsum 12 dolor sit-amet 06.12.34 consectetur / ".repeat(1000)
             + "vergunning ESC-2024-4999";
-        let t = std::time::Instant::now();
         let found = find_known_numbers(&text, &known);
         assert_eq!(values(&found), ["ESC-2024-4999"]);
-        assert!(
-            t.elapsed() < std::time::Duration::from_secs(2),
-            "{:?}",
-            t.elapsed()
-        );
     }
 
     #[test]
     fn hostile_input_never_panics() {
-        let known: HashSet<String> = ["ESC2024", "061", "V12"].map(String::from).into();
+        let known = KnownNumbers::new(["ESC2024", "061", "V12"]);
         for s in crate::extract::text::hostile_samples(3000) {
             find_licence_numbers(&s);
             find_registration_numbers(&s);

@@ -101,7 +101,7 @@ pub struct AdInput<'a> {
 /// register snapshot (found even without a label).
 pub struct Extractor<'a> {
     pub gazetteer: &'a Gazetteer,
-    pub known_numbers: &'a std::collections::HashSet<String>,
+    pub known_numbers: &'a licence::KnownNumbers,
 }
 
 impl Extractor<'_> {
@@ -120,30 +120,18 @@ impl Extractor<'_> {
             text.push_str(part);
             text.push('\n');
         }
-        let mut phones = phone::find_phones(&text);
         let mut link_values: Vec<String> = ad.phone_values.to_vec();
         link_values.extend(ad.links.iter().cloned());
-        merge_link_phones(&mut phones, phone::phones_from_links(&link_values));
-
-        let mut licence_numbers = licence::find_licence_numbers(&text);
+        let mut found = self.numbers(&text, &link_values);
         if let Some(field) = ad.licence_field {
             // The site file points at the licence element: a bare number there counts.
-            if licence_numbers.is_empty() {
-                licence_numbers.extend(licence::bare_number(field));
+            if found.licence_numbers.is_empty() {
+                found.licence_numbers.extend(licence::bare_number(field));
             }
         }
-        merge_numbers(
-            &mut licence_numbers,
-            licence::find_known_numbers(&text, self.known_numbers),
-        );
         let body_text = format!("{}\n{}", ad.title, ad.body);
-        Extraction {
-            id: None,
-            phones,
-            licence_numbers,
-            registration_numbers: licence::find_registration_numbers(&text),
-            places: self.gazetteer.resolve(ad.place_field, &body_text),
-        }
+        found.places = self.gazetteer.resolve(ad.place_field, &body_text);
+        found
     }
 
     /// Extract from one document of plain text or HTML (the `extract` command).
@@ -153,25 +141,33 @@ impl Extractor<'_> {
         } else {
             (input.to_string(), Vec::new())
         };
-        let mut phones = phone::find_phones(&text);
-        merge_link_phones(&mut phones, phone::phones_from_links(&links));
-        let mut licence_numbers = licence::find_licence_numbers(&text);
+        let mut found = self.numbers(&text, &links);
+        found.id = id;
+        found.places = self.gazetteer.resolve(None, &text);
+        found
+    }
+
+    /// Phones and numbers from visible text and link targets; the text is cleaned once
+    /// for every extractor.
+    fn numbers(&self, text: &str, links: &[String]) -> Extraction {
+        let cleaned = text::clean_mapped(text);
+        let mut phones = phone::find_phones_in(&cleaned, text);
+        merge_link_phones(&mut phones, phone::phones_from_links(links));
+        let mut licence_numbers = licence::find_licence_in(&cleaned, text);
         merge_numbers(
             &mut licence_numbers,
-            licence::find_known_numbers(&text, self.known_numbers),
+            licence::find_known_in(&cleaned, text, self.known_numbers),
         );
         Extraction {
-            id,
+            id: None,
             phones,
             licence_numbers,
-            registration_numbers: licence::find_registration_numbers(&text),
-            places: self.gazetteer.resolve(None, &text),
+            registration_numbers: licence::find_registration_in(&cleaned, text),
+            places: Vec::new(),
         }
     }
 }
 
-/// Add the phones found in links and attributes. A number that appears only there, not
-/// in the visible text, was hidden from readers and tools alike: it counts as obfuscated.
 fn merge_link_phones(into: &mut Vec<Phone>, from_links: Vec<Phone>) {
     for mut p in from_links {
         if !into.iter().any(|q| q.e164 == p.e164) {
@@ -194,7 +190,7 @@ mod tests {
     use super::*;
 
     fn document(input: &str) -> Extraction {
-        let known = std::collections::HashSet::new();
+        let known = licence::KnownNumbers::default();
         let e = Extractor {
             gazetteer: Gazetteer::embedded(),
             known_numbers: &known,

@@ -1,9 +1,11 @@
 //! The register's data: licences with their phones, registrations, and the in-memory
 //! [`LicenceRegister`] that the rules match against.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
+
+use crate::extract::licence::KnownNumbers;
 
 /// Business types as the register CSV names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,9 +185,9 @@ impl LicenceRegister {
             .filter_map(|n| self.licences.get(n))
     }
 
-    /// Every licence number (normalised), for finding unlabelled numbers in ads.
-    pub fn numbers(&self) -> HashSet<String> {
-        self.licences.keys().cloned().collect()
+    /// Every licence number, prepared for finding unlabelled numbers in ads.
+    pub fn numbers(&self) -> KnownNumbers {
+        KnownNumbers::new(self.licences.keys())
     }
 
     pub fn len(&self) -> usize {

@@ -12,17 +12,21 @@ mod scan;
 
 use std::collections::HashMap;
 
-use super::text::{clean_mapped, percent_decode};
+use super::text::{clean_mapped, percent_decode, Cleaned};
 use super::Phone;
 
 /// All phone numbers in free text, deduplicated by `e164`, in order of first appearance.
 /// `obfuscated` is true when any occurrence of the number was disguised.
 pub fn find_phones(text: &str) -> Vec<Phone> {
-    let cleaned = clean_mapped(text);
+    find_phones_in(&clean_mapped(text), text)
+}
+
+/// [`find_phones`] on text already cleaned by [`clean_mapped`] (`text` is the original).
+pub(crate) fn find_phones_in(cleaned: &Cleaned, text: &str) -> Vec<Phone> {
     let blocked = scan::blocked_ranges(&cleaned.text);
     let mut found = Vec::new();
     scan::scan(&cleaned.text, &blocked, |run| {
-        scan::find_in_run(run, text, &cleaned, &mut found)
+        scan::find_in_run(run, text, cleaned, &mut found)
     });
     dedup(found)
 }

@@ -20,6 +20,8 @@
 mod scan;
 
 use std::collections::{HashMap, HashSet};
+
+use rustc_hash::FxHashMap;
 use std::sync::LazyLock;
 
 use super::gazetteer::{self, Municipality, PlaceRow};
@@ -51,10 +53,11 @@ struct Entry {
 #[derive(Debug)]
 pub struct Gazetteer {
     municipalities: Vec<Municipality>,
-    by_code: HashMap<String, usize>,
+    by_code: FxHashMap<String, usize>,
     entries: Vec<Entry>,
     /// Key -> (entry, stoplisted: in free text only right after a context word).
-    index: HashMap<String, (u32, bool)>,
+    /// FxHash: the text scan looks up every word n-gram, SipHash showed in profiles.
+    index: FxHashMap<String, (u32, bool)>,
     max_key_len: usize,
 }
 
@@ -86,7 +89,7 @@ impl Gazetteer {
                 by_code: by_code.collect(),
                 municipalities,
                 entries: Vec::new(),
-                index: HashMap::new(),
+                index: FxHashMap::default(),
                 max_key_len: 0,
             },
             entry_ids: HashMap::new(),

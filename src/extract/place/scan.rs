@@ -270,17 +270,14 @@ mod tests {
     }
 
     #[test]
-    fn text_scan_is_fast_enough() {
+    fn text_scan_handles_a_megabyte() {
         let chunk =
             "Nieuw in Rotterdam! Lieve dame ontvangt in Hoogvliet, ook escort naar Capelle a/d \
                      IJssel. Bel of app voor een afspraak, ook in het weekend. ";
         let text = chunk.repeat(1 << 13); // ~1.3 MB
-        let start = std::time::Instant::now();
         assert_eq!(
             show(&g().find_in_text(&text)),
             "Hoogvliet=GM0599, Capelle aan den IJssel=GM0502"
         );
-        // Unoptimised test builds are slow; this only catches pathological behaviour.
-        assert!(start.elapsed().as_secs() < 10, "{:?}", start.elapsed());
     }
 }
