@@ -137,7 +137,7 @@ impl Extractor<'_> {
     /// Extract from one document of plain text or HTML (the `extract` command).
     pub fn document(&self, id: Option<String>, input: &str) -> Extraction {
         let (text, links) = if text::looks_like_html(input) {
-            (text::html_to_text(input), text::link_targets(input))
+            text::html_text_and_links(input)
         } else {
             (input.to_string(), Vec::new())
         };

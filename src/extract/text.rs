@@ -30,7 +30,16 @@ fn listed(list: &str, name: &str) -> bool {
 /// dropped, block elements become line breaks, runs of spaces collapse to one, entities
 /// are decoded. Invisible format characters are kept (see [`clean`]).
 pub fn html_to_text(html: &str) -> String {
+    visible_text(&Html::parse_document(html))
+}
+
+/// [`html_to_text`] and [`link_targets`] from one parse of the page.
+pub fn html_text_and_links(html: &str) -> (String, Vec<String>) {
     let doc = Html::parse_document(html);
+    (visible_text(&doc), links_of(&doc))
+}
+
+fn visible_text(doc: &Html) -> String {
     let mut out = TextBuilder::default();
     // Iterative depth-first walk: hostile pages may nest deeply.
     let mut stack = vec![(doc.tree.root(), false)];
@@ -104,7 +113,10 @@ impl TextBuilder {
 /// `data-*`, `content`, `title`, `value` and `aria-label` values with at least six digits
 /// after [`clean`]. Deduplicated, in document order. The phone extractor decides.
 pub fn link_targets(html: &str) -> Vec<String> {
-    let doc = Html::parse_document(html);
+    links_of(&Html::parse_document(html))
+}
+
+fn links_of(doc: &Html) -> Vec<String> {
     let (mut out, mut seen) = (Vec::new(), HashSet::new());
     for node in doc.tree.nodes() {
         let Node::Element(e) = node.value() else {

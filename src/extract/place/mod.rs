@@ -58,6 +58,9 @@ pub struct Gazetteer {
     /// Key -> (entry, stoplisted: in free text only right after a context word).
     /// FxHash: the text scan looks up every word n-gram, SipHash showed in profiles.
     index: FxHashMap<String, (u32, bool)>,
+    /// Every proper prefix of an index key: the text scan stops growing an n-gram as
+    /// soon as it can no longer become a name.
+    prefixes: rustc_hash::FxHashSet<String>,
     max_key_len: usize,
 }
 
@@ -90,6 +93,7 @@ impl Gazetteer {
                 municipalities,
                 entries: Vec::new(),
                 index: FxHashMap::default(),
+                prefixes: Default::default(),
                 max_key_len: 0,
             },
             entry_ids: HashMap::new(),
@@ -143,7 +147,12 @@ impl Gazetteer {
         for a in aliases.iter().filter(|a| a.municipality_code.is_none()) {
             b.add(&a.alias, &a.name, None, Kind::Place);
         }
-        b.g
+        let mut g = b.g;
+        for key in g.index.keys() {
+            let ends = key.char_indices().map(|(i, _)| i).skip(1);
+            g.prefixes.extend(ends.map(|end| key[..end].to_string()));
+        }
+        g
     }
 
     /// The display name of a municipality (`GM0599` -> `Rotterdam`).

@@ -56,6 +56,9 @@ impl Gazetteer {
                         best = Some((n, entry));
                     }
                 }
+                if !self.prefixes.contains(key.as_str()) {
+                    break;
+                }
             }
             if let Some((n, hit)) = best {
                 out.push(hit);
