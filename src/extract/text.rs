@@ -15,15 +15,64 @@ use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::UnicodeNormalization;
 
 /// Elements whose content is never visible text.
-const SKIPPED: &str = "script style template noscript iframe";
+fn skipped(name: &str) -> bool {
+    matches!(
+        name,
+        "script" | "style" | "template" | "noscript" | "iframe"
+    )
+}
 
 /// Elements that start and end a line of text.
-const BLOCKS: &str = "address article aside blockquote body br caption dd details dialog div dl \
-    dt fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr html legend li main \
-    nav ol option p pre section summary table tbody td tfoot th thead title tr ul";
-
-fn listed(list: &str, name: &str) -> bool {
-    list.split_ascii_whitespace().any(|n| n == name)
+fn block(name: &str) -> bool {
+    matches!(
+        name,
+        "address"
+            | "article"
+            | "aside"
+            | "blockquote"
+            | "body"
+            | "br"
+            | "caption"
+            | "dd"
+            | "details"
+            | "dialog"
+            | "div"
+            | "dl"
+            | "dt"
+            | "fieldset"
+            | "figcaption"
+            | "figure"
+            | "footer"
+            | "form"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "header"
+            | "hr"
+            | "html"
+            | "legend"
+            | "li"
+            | "main"
+            | "nav"
+            | "ol"
+            | "option"
+            | "p"
+            | "pre"
+            | "section"
+            | "summary"
+            | "table"
+            | "tbody"
+            | "td"
+            | "tfoot"
+            | "th"
+            | "thead"
+            | "title"
+            | "tr"
+            | "ul"
+    )
 }
 
 /// Visible text of an HTML document or fragment: script, style and similar contents are
@@ -48,10 +97,10 @@ fn visible_text(doc: &Html) -> String {
             Node::Text(t) if !closing => out.push_text(t),
             Node::Element(e) => {
                 let name = e.name();
-                if listed(SKIPPED, name) {
+                if skipped(name) {
                     continue;
                 }
-                if listed(BLOCKS, name) {
+                if block(name) {
                     out.newline();
                 }
                 if !closing {
@@ -378,6 +427,9 @@ pub fn clean_mapped(s: &str) -> Cleaned {
 /// `w` must be lower case. Tens followed by a separate unit word (`thirty four`) are
 /// joined by the phone scan.
 pub(crate) fn number_word(w: &str) -> Option<String> {
+    if !may_be_number_word(w) {
+        return None;
+    }
     if let Some(d) = unit_word(w) {
         return Some(d.to_string());
     }
@@ -411,6 +463,29 @@ pub(crate) fn number_word(w: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// Every recognised number word starts with a unit or tens word: a cheap test (ASCII
+/// case ignored, no allocation) that rules out almost every other word of ad text.
+pub(crate) fn may_be_number_word(w: &str) -> bool {
+    let b = w.as_bytes();
+    let starts: &[&str] = match b.first().map(u8::to_ascii_lowercase) {
+        Some(b'n') => &["nul", "negen", "nine"],
+        Some(b'z') => &["zero", "zes", "zeven"],
+        Some(b'e') => &["een", "e\u{e9}n", "e\u{c9}n", "eigh", "elf", "elev"],
+        Some(0xc3) => &["\u{e9}\u{e9}n", "\u{c9}\u{c9}n", "\u{c9}\u{e9}n"], // é, É
+        Some(b'o') => &["one"],
+        Some(b't') => &["tw", "thr", "thi", "tien", "ten", "tachtig"],
+        Some(b'd') => &["drie", "der"],
+        Some(b'v') => &["vier", "vijf", "veert"],
+        Some(b'f') => &["fo", "fi"],
+        Some(b's') => &["six", "seven"],
+        Some(b'a') => &["acht"],
+        _ => return false,
+    };
+    starts
+        .iter()
+        .any(|s| b.len() >= s.len() && b[..s.len()].eq_ignore_ascii_case(s.as_bytes()))
 }
 
 /// `nul`…`negentien`, `zero`…`nineteen`.
@@ -503,6 +578,84 @@ pub(crate) fn hostile_samples(count: usize) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn number_word_prefilter_keeps_every_number_word() {
+        let units = [
+            "nul",
+            "zero",
+            "een",
+            "één",
+            "eén",
+            "one",
+            "twee",
+            "two",
+            "drie",
+            "three",
+            "vier",
+            "four",
+            "vijf",
+            "five",
+            "zes",
+            "six",
+            "zeven",
+            "seven",
+            "acht",
+            "eight",
+            "negen",
+            "nine",
+            "tien",
+            "ten",
+            "elf",
+            "eleven",
+            "twaalf",
+            "twelve",
+            "dertien",
+            "thirteen",
+            "veertien",
+            "fourteen",
+            "vijftien",
+            "fifteen",
+            "zestien",
+            "sixteen",
+            "zeventien",
+            "seventeen",
+            "achttien",
+            "eighteen",
+            "negentien",
+            "nineteen",
+        ];
+        let tens = [
+            "twintig", "twenty", "dertig", "thirty", "veertig", "forty", "fourty", "vijftig",
+            "fifty", "zestig", "sixty", "zeventig", "seventy", "tachtig", "eighty", "negentig",
+            "ninety",
+        ];
+        for w in units.iter().chain(&tens) {
+            assert!(number_word(w).is_some(), "{w}");
+            let mut chars = w.chars();
+            let capitalised: String = chars
+                .next()
+                .into_iter()
+                .flat_map(char::to_uppercase)
+                .chain(chars)
+                .collect();
+            for form in [w.to_uppercase(), capitalised] {
+                assert!(may_be_number_word(&form), "{form}");
+            }
+        }
+        for u in &units[2..20] {
+            for t in &tens {
+                for w in [format!("{u}en{t}"), format!("{u}ën{t}"), format!("{t}{u}")] {
+                    if number_word(&w).is_some() {
+                        assert!(may_be_number_word(&w.to_uppercase()), "{w}");
+                    }
+                }
+            }
+        }
+        for w in ["Hallo", "bel", "welkom", "Rotterdam", "lief", "", "x"] {
+            assert!(!may_be_number_word(w), "{w}");
+        }
+    }
 
     #[test]
     fn only_contact_data_attributes_count() {

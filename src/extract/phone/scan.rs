@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::plan::{international, interpret};
-use crate::extract::text::{number_word, Cleaned};
+use crate::extract::text::{may_be_number_word, number_word, Cleaned};
 use crate::extract::Phone;
 
 /// Spans that are never phone numbers: dates, times, prices, IBAN and VAT numbers.
@@ -237,7 +237,7 @@ fn classify(word: &str) -> Option<(usize, Group)> {
             let letters = d.len() - real;
             (letters <= real).then(|| (0, group(d, letters > 0, false, false)))
         }
-        _ if real == 0 && word.len() <= 24 => {
+        _ if real == 0 && word.len() <= 24 && may_be_number_word(word) => {
             let d = number_word(&word.to_lowercase())?;
             Some((0, group(d, false, true, false)))
         }

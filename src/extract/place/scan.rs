@@ -41,6 +41,11 @@ impl Gazetteer {
         let mut key = String::with_capacity(self.max_key_len);
         let mut i = 0;
         while i < words.len() {
+            if strict && !(words.toks[i].cap || PARTICLES.contains(&words.word(i))) {
+                // No name can start here under the capitalisation rule (see `acceptable`).
+                i += 1;
+                continue;
+            }
             let mut best: Option<(usize, u32)> = None;
             key.clear();
             for n in 1..=MAX_NGRAM.min(words.len() - i) {
@@ -72,7 +77,23 @@ impl Gazetteer {
 
 /// Separators that may stand inside a place name; any other punctuation (and a line
 /// break) ends a multi-word match.
-const SOFT_SEPARATORS: &str = " \t-./'’‘`´\u{a0}\u{2010}\u{2011}";
+fn soft_separator(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '\t'
+            | '-'
+            | '.'
+            | '/'
+            | '\''
+            | '’'
+            | '‘'
+            | '`'
+            | '´'
+            | '\u{a0}'
+            | '\u{2010}'
+            | '\u{2011}'
+    )
+}
 
 /// One word of normalised text.
 #[derive(Debug, Clone, Copy)]
@@ -83,7 +104,7 @@ struct Token {
     canon: Option<&'static str>,
     /// Starts with a capital letter or a digit in the original text.
     cap: bool,
-    /// Punctuation other than [`SOFT_SEPARATORS`] came before it.
+    /// Punctuation other than a [`soft_separator`] came before it.
     break_before: bool,
 }
 
@@ -114,7 +135,15 @@ impl Words {
         let (mut in_token, mut hard) = (false, false);
         for c in text.chars() {
             let start = w.norm.len();
-            match fold_char(c, &mut w.norm) {
+            // ASCII inline: nearly all ad text is ASCII, and this loop sees every byte.
+            let folded = if c.is_ascii() {
+                c.is_ascii_alphanumeric()
+                    .then(|| w.norm.push(c.to_ascii_lowercase()))
+                    .map(|()| true)
+            } else {
+                fold_char(c, &mut w.norm)
+            };
+            match folded {
                 Some(true) => {
                     if !in_token {
                         let cap = c.is_uppercase() || c.is_numeric();
@@ -127,8 +156,7 @@ impl Words {
                 Some(false) => {}
                 None => {
                     in_token = false;
-                    hard |= !(SOFT_SEPARATORS.contains(c)
-                        || c.is_whitespace() && c != '\n' && c != '\r');
+                    hard |= !(soft_separator(c) || c.is_whitespace() && c != '\n' && c != '\r');
                 }
             }
         }
