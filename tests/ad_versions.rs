@@ -31,7 +31,7 @@ async fn versions_follow_content_changes() {
         .await
         .unwrap();
     ads::upsert_site(&store, "s", "S").await.unwrap();
-    let run = ads::start_run(&store, "s").await.unwrap();
+    let run = webwacht::store::runs::start_run(&store, "s").await.unwrap();
     let page = AdPage {
         external_id: "1".into(),
         title: "Lotte".into(),

@@ -41,22 +41,39 @@ pub async fn run(cfg: &Config, args: &CrawlArgs) -> anyhow::Result<()> {
     let (reports, stats) =
         crawl_and_match(&store, &sites, &opts, &cfg.evidence_dir(), &policies).await?;
     for r in &reports {
+        let s = &r.stats;
         println!(
-            "{}: {} pagina's, {} advertenties ({} nieuw, {} gewijzigd), {} geblokkeerd door robots.txt, {} fouten",
+            "{}: {} pagina's, {} advertenties ({} nieuw, {} gewijzigd, {} ongewijzigd (304), {} verwijderd), {} geblokkeerd door robots.txt, {} fouten",
             r.site_id,
-            r.stats.pages,
-            r.stats.ads_seen,
-            r.stats.ads_new,
-            r.stats.ads_changed,
-            r.stats.robots_blocked,
-            r.stats.errors
+            s.pages,
+            s.ads_seen,
+            s.ads_new,
+            s.ads_changed,
+            s.ads_not_modified,
+            s.ads_removed,
+            s.robots_blocked,
+            s.errors
         );
+        if let Some(message) = &r.health.message {
+            println!("  {message}");
+        }
     }
     println!(
         "Matching: {} advertenties beoordeeld; {} nieuwe signalen, {} bijgewerkt, {} opgelost, {} heropend.",
         stats.ads, stats.flags_new, stats.flags_updated, stats.flags_resolved, stats.flags_reopened
     );
     store.close().await;
+    let broken: Vec<&str> = reports
+        .iter()
+        .filter(|r| r.health.broken)
+        .map(|r| r.site_id.as_str())
+        .collect();
+    if !broken.is_empty() {
+        anyhow::bail!(
+            "site(s) defect: {}; zie `webwacht sites` en `webwacht selectors check`",
+            broken.join(", ")
+        );
+    }
     Ok(())
 }
 

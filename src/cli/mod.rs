@@ -9,6 +9,7 @@ mod flags;
 mod places;
 mod register;
 mod selectors;
+mod sites;
 
 use std::path::PathBuf;
 
@@ -87,6 +88,8 @@ pub enum Command {
     /// Sitebestanden controleren en selectors uitproberen
     #[command(subcommand)]
     Selectors(selectors::SelectorsCommand),
+    /// Gezondheid van elke site en de statistiek van de laatste crawlrondes
+    Sites(sites::SitesArgs),
 }
 
 impl Cli {
@@ -120,5 +123,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Flags(args) => flags::run(&cli.config()?, args).await,
         Command::Places(cmd) => places::run(&cli.config()?, cmd).await,
         Command::Selectors(cmd) => selectors::run(&cli.config()?, cmd).await,
+        Command::Sites(args) => sites::run(&cli.config()?, args).await,
     }
 }

@@ -89,6 +89,17 @@ impl Fetcher {
 
     /// GET `url`, waiting for the rate limiter before every request (redirect hops too).
     pub async fn get(&self, url: &Url, limiter: &RateLimiter) -> Result<Response, FetchError> {
+        self.get_with(url, limiter, &HeaderMap::new()).await
+    }
+
+    /// [`Fetcher::get`] with extra request headers (e.g. `If-None-Match` for a
+    /// conditional GET).
+    pub async fn get_with(
+        &self,
+        url: &Url,
+        limiter: &RateLimiter,
+        extra: &HeaderMap,
+    ) -> Result<Response, FetchError> {
         let mut current = url.clone();
         let mut seen = vec![current.clone()];
         loop {
@@ -100,6 +111,7 @@ impl Fetcher {
             let mut resp = self
                 .client
                 .get(current.clone())
+                .headers(extra.clone())
                 .send()
                 .await
                 .map_err(http)?;

@@ -5,20 +5,27 @@
 
 pub mod evidence;
 pub mod fetch;
+pub mod frontier;
+pub mod health;
 pub mod rate;
 pub mod robots;
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::HashMap;
 use std::path::Path;
 
+use reqwest::header::{
+    HeaderMap, HeaderValue, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
+};
 use url::Url;
 
 use crate::extract::{AdInput, Extractor};
 use crate::site::{parse, Site};
-use crate::store::ads::{self, AdOutcome, NewFetch, RunStats};
+use crate::store::ads::{self, AdOutcome, NewFetch, Validators};
+use crate::store::runs::{self, Health, RunStats};
 use crate::store::{self, Store};
 use evidence::EvidenceWriter;
 use fetch::Fetcher;
+use frontier::Frontier;
 use rate::RateLimiter;
 use robots::RobotsPolicy;
 
@@ -32,6 +39,12 @@ pub enum CrawlError {
     Evidence(#[from] std::io::Error),
     #[error("HTTP client: {0}")]
     Client(#[from] reqwest::Error),
+}
+
+impl From<sqlx::Error> for CrawlError {
+    fn from(e: sqlx::Error) -> Self {
+        CrawlError::Store(e.into())
+    }
 }
 
 /// Settings that hold for the whole crawl.
@@ -48,9 +61,12 @@ pub struct SiteReport {
     pub site_id: String,
     pub run_id: i64,
     pub stats: RunStats,
+    /// Selector health after this run; broken sites make `crawl` exit non-zero.
+    pub health: Health,
 }
 
-/// Crawl one site into the store.
+/// Crawl one site into the store. An unfinished run of the site (the process was
+/// killed) is resumed: pages it finished are not fetched again.
 pub async fn crawl_site(
     store: &Store,
     site: &Site,
@@ -58,8 +74,22 @@ pub async fn crawl_site(
     evidence_dir: &Path,
 ) -> Result<SiteReport, CrawlError> {
     ads::upsert_site(store, &site.id, &site.name).await?;
-    let run_id = ads::start_run(store, &site.id).await?;
-    tracing::info!(site = %site.id, run = run_id, "crawl gestart");
+    let run = runs::open_run(store, &site.id).await?;
+    let run_id = run.id;
+    let mut stats = run.stats;
+    let mut frontier = if run.resumed {
+        let f = Frontier::from_entries(&runs::frontier(store, run_id).await?);
+        tracing::info!(site = %site.id, run = run_id, done = f.done(), "onderbroken ronde wordt hervat");
+        f
+    } else {
+        tracing::info!(site = %site.id, run = run_id, "crawl gestart");
+        Frontier::default()
+    };
+    if !run.resumed || frontier.done() == 0 && frontier.is_empty() {
+        let fresh = frontier.add(site.start_urls.clone(), false);
+        let mut conn = store.pool().acquire().await?;
+        runs::add_to_frontier(&mut conn, run_id, &fresh, false).await?;
+    }
     let fetcher = Fetcher::new(&opts.user_agent, site.allowed_hosts.clone())?;
     let mut evidence = EvidenceWriter::new(evidence_dir)?;
     let gazetteer = store::gazetteer::load(store).await?;
@@ -74,19 +104,10 @@ pub async fn crawl_site(
     let budget = opts
         .max_pages
         .map_or(site.max_pages, |m| m.min(site.max_pages));
-    let mut stats = RunStats::default();
-    let mut listings: VecDeque<Url> = site.start_urls.iter().cloned().collect();
-    let mut ad_queue: VecDeque<Url> = VecDeque::new();
-    let mut seen: HashSet<Url> = listings.iter().cloned().collect();
 
     while stats.pages < i64::from(budget) {
-        // Ads of the listing just read first, then the next listing page.
-        let (url, is_ad) = match ad_queue.pop_front() {
-            Some(u) => (u, true),
-            None => match listings.pop_front() {
-                Some(u) => (u, false),
-                None => break,
-            },
+        let Some((url, is_ad)) = frontier.next() else {
+            break;
         };
         if site.respect_robots {
             let origin = url.origin().ascii_serialization();
@@ -112,15 +133,25 @@ pub async fn crawl_site(
             if !robots[&origin].allowed(&url) {
                 tracing::debug!(%url, "robots.txt staat dit niet toe");
                 stats.robots_blocked += 1;
+                finish_page(store, run_id, &url, &stats, &mut frontier).await?;
                 continue;
             }
         }
         stats.pages += 1;
-        let resp = match fetcher.get(&url, &limiter).await {
+        let validators = if is_ad {
+            ads::validators(store, &site.id, url.as_str()).await?
+        } else {
+            Validators::default()
+        };
+        let resp = match fetcher
+            .get_with(&url, &limiter, &conditional_headers(&validators))
+            .await
+        {
             Ok(r) => r,
             Err(e) => {
                 tracing::warn!(site = %site.id, error = %e, "ophalen mislukt");
                 stats.errors += 1;
+                stats.listing_errors += i64::from(!is_ad);
                 ads::insert_fetch(
                     store,
                     &NewFetch {
@@ -133,9 +164,25 @@ pub async fn crawl_site(
                     },
                 )
                 .await?;
+                finish_page(store, run_id, &url, &stats, &mut frontier).await?;
                 continue;
             }
         };
+        if is_ad && resp.status == 304 {
+            // Not modified: still online, no new version, no new evidence.
+            let mut tx = store.pool().begin().await?;
+            let seen_at = store::timestamp(resp.fetched_at);
+            if ads::seen_unchanged(&mut tx, &site.id, url.as_str(), &seen_at).await? {
+                stats.ads_seen += 1;
+                stats.ads_not_modified += 1;
+            } else {
+                stats.errors += 1;
+            }
+            runs::page_done(&mut tx, run_id, url.as_str(), &stats).await?;
+            tx.commit().await?;
+            frontier.mark_done();
+            continue;
+        }
         let usable = resp.status == 200 && resp.is_html();
         if !is_ad {
             ads::insert_fetch(
@@ -155,19 +202,19 @@ pub async fn crawl_site(
             .await?;
             if !usable {
                 stats.errors += 1;
+                stats.listing_errors += 1;
+                finish_page(store, run_id, &url, &stats, &mut frontier).await?;
                 continue;
             }
             let page = parse::parse_listing(site, &resp.url, &resp.text());
-            for u in page.ad_links {
-                if seen.insert(u.clone()) {
-                    ad_queue.push_back(u);
-                }
-            }
-            for u in page.next_pages {
-                if seen.insert(u.clone()) {
-                    listings.push_back(u);
-                }
-            }
+            let new_ads = frontier.add(page.ad_links, true);
+            let new_listings = frontier.add(page.next_pages, false);
+            let mut tx = store.pool().begin().await?;
+            runs::add_to_frontier(&mut tx, run_id, &new_ads, true).await?;
+            runs::add_to_frontier(&mut tx, run_id, &new_listings, false).await?;
+            runs::page_done(&mut tx, run_id, url.as_str(), &stats).await?;
+            tx.commit().await?;
+            frontier.mark_done();
             continue;
         }
         if !usable {
@@ -185,6 +232,7 @@ pub async fn crawl_site(
                 },
             )
             .await?;
+            finish_page(store, run_id, &url, &stats, &mut frontier).await?;
             continue;
         }
         let ev = evidence.write(&resp, &opts.user_agent)?;
@@ -207,9 +255,13 @@ pub async fn crawl_site(
         )
         .await?;
         let page = parse::parse_ad(site, &resp.url, &resp.text());
+        stats.ads_parsed += 1;
+        stats.empty_title += i64::from(page.title.trim().is_empty());
+        stats.empty_body += i64::from(page.body.trim().is_empty());
         if page.is_empty() {
             tracing::warn!(%url, "advertentiepagina zonder titel en tekst: kloppen de selectors nog?");
             stats.errors += 1;
+            finish_page(store, run_id, &url, &stats, &mut frontier).await?;
             continue;
         }
         let extraction = extractor.ad(&AdInput {
@@ -222,31 +274,95 @@ pub async fn crawl_site(
             links: &page.links,
         });
         stats.ads_seen += 1;
-        match ads::record_ad(
-            store,
+        let mut tx = store.pool().begin().await?;
+        let outcome = ads::record_ad_in(
+            &mut tx,
             &site.id,
             url.as_str(),
             fetch_id,
             &captured_at,
             &page,
             &extraction,
+            &validators_of(&resp),
         )
-        .await?
-        {
+        .await?;
+        match outcome {
             AdOutcome::New => stats.ads_new += 1,
             AdOutcome::Changed => stats.ads_changed += 1,
             AdOutcome::Unchanged => {}
         }
+        runs::page_done(&mut tx, run_id, url.as_str(), &stats).await?;
+        tx.commit().await?;
+        frontier.mark_done();
     }
-    ads::finish_run(store, run_id, &stats, "finished").await?;
+    // Only listings read to the end say which ads are gone.
+    let complete = frontier.is_empty() && stats.listing_errors == 0;
+    if complete {
+        stats.ads_removed += ads::mark_missing(
+            store,
+            &site.id,
+            frontier.ad_urls(),
+            site.remove_after_missed_runs,
+        )
+        .await?;
+    }
+    let previous = runs::previous_ad_counts(store, &site.id, run_id, 1).await?;
+    let health = health::judge(&stats, previous.first().copied(), frontier.is_empty());
+    runs::finish_run(store, &site.id, run_id, &stats, &health).await?;
+    if let Some(message) = &health.message {
+        tracing::error!(site = %site.id, "{message}");
+    }
     tracing::info!(
         site = %site.id, pages = stats.pages, ads = stats.ads_seen, new = stats.ads_new,
-        changed = stats.ads_changed, robots_blocked = stats.robots_blocked, errors = stats.errors,
+        changed = stats.ads_changed, not_modified = stats.ads_not_modified,
+        removed = stats.ads_removed, robots_blocked = stats.robots_blocked, errors = stats.errors,
         "crawl klaar"
     );
     Ok(SiteReport {
         site_id: site.id.clone(),
         run_id,
         stats,
+        health,
     })
+}
+
+/// A page that produced nothing to store: mark it done with the counters.
+async fn finish_page(
+    store: &Store,
+    run_id: i64,
+    url: &Url,
+    stats: &RunStats,
+    frontier: &mut Frontier,
+) -> Result<(), CrawlError> {
+    let mut conn = store.pool().acquire().await?;
+    runs::page_done(&mut conn, run_id, url.as_str(), stats).await?;
+    frontier.mark_done();
+    Ok(())
+}
+
+/// `If-None-Match` / `If-Modified-Since` from the validators of the last full answer.
+fn conditional_headers(v: &Validators) -> HeaderMap {
+    let mut h = HeaderMap::new();
+    let mut put = |name, value: &Option<String>| {
+        if let Some(Ok(value)) = value.as_deref().map(HeaderValue::from_str) {
+            h.insert(name, value);
+        }
+    };
+    put(IF_NONE_MATCH, &v.etag);
+    put(IF_MODIFIED_SINCE, &v.last_modified);
+    h
+}
+
+/// The `ETag` and `Last-Modified` of a full answer.
+fn validators_of(resp: &fetch::Response) -> Validators {
+    let get = |name| {
+        resp.headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    Validators {
+        etag: get(ETAG),
+        last_modified: get(LAST_MODIFIED),
+    }
 }

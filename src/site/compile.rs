@@ -13,6 +13,8 @@ pub const DEFAULT_REQUESTS_PER_MINUTE: u32 = 20;
 pub const DEFAULT_MAX_PAGES: u32 = 2000;
 /// More than this is not polite to any site; a typo such as 6000 is caught at start.
 pub const MAX_REQUESTS_PER_MINUTE: u32 = 6000;
+/// An ad the listings no longer link is marked removed after this many runs.
+pub const DEFAULT_REMOVE_AFTER_MISSED_RUNS: u32 = 3;
 
 /// A validated site, ready for the crawler.
 #[derive(Debug, Clone)]
@@ -26,6 +28,9 @@ pub struct Site {
     pub requests_per_minute: u32,
     pub respect_robots: bool,
     pub max_pages: u32,
+    /// Runs in a row whose complete listings no longer link an ad before it is marked
+    /// removed.
+    pub remove_after_missed_runs: u32,
     pub enabled: bool,
     pub ad_links: Selector,
     /// The CSS text of `listing.ad_links`, for messages.
@@ -144,6 +149,15 @@ pub fn compile_str(file: &Path, text: &str) -> Result<Site, SiteError> {
     if max_pages == 0 {
         return Err(bad("site.max_pages", "moet minstens 1 zijn".into()));
     }
+    let remove_after_missed_runs = s
+        .remove_after_missed_runs
+        .unwrap_or(DEFAULT_REMOVE_AFTER_MISSED_RUNS);
+    if remove_after_missed_runs == 0 {
+        return Err(bad(
+            "site.remove_after_missed_runs",
+            "moet minstens 1 zijn".into(),
+        ));
+    }
     let site = Site {
         id: s.id,
         name: s.name,
@@ -153,6 +167,7 @@ pub fn compile_str(file: &Path, text: &str) -> Result<Site, SiteError> {
         requests_per_minute,
         respect_robots: s.respect_robots.unwrap_or(true),
         max_pages,
+        remove_after_missed_runs,
         enabled: s.enabled.unwrap_or(true),
         ad_links_css: raw.listing.ad_links.clone(),
         ad_links: selector("listing.ad_links", &raw.listing.ad_links)

@@ -21,6 +21,7 @@ pub struct SiteSection {
     pub requests_per_minute: Option<u32>,
     pub respect_robots: Option<bool>,
     pub max_pages: Option<u32>,
+    pub remove_after_missed_runs: Option<u32>,
     pub enabled: Option<bool>,
 }
 

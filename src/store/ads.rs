@@ -1,6 +1,8 @@
 //! Sites, crawl runs, fetches, ads and ad versions with what was extracted from them.
 
-use sqlx::Row;
+use std::collections::HashSet;
+
+use sqlx::{Row, SqliteConnection};
 
 use super::{now, Result, Store};
 use crate::extract::Extraction;
@@ -15,46 +17,6 @@ pub async fn upsert_site(store: &Store, id: &str, name: &str) -> Result<()> {
     .bind(id)
     .bind(name)
     .bind(now())
-    .execute(store.pool())
-    .await?;
-    Ok(())
-}
-
-/// Counters of one crawl run.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct RunStats {
-    pub pages: i64,
-    pub ads_seen: i64,
-    pub ads_new: i64,
-    pub ads_changed: i64,
-    pub robots_blocked: i64,
-    pub errors: i64,
-}
-
-pub async fn start_run(store: &Store, site_id: &str) -> Result<i64> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO crawl_runs (site_id, started_at, status) VALUES (?, ?, 'running') RETURNING id",
-    )
-    .bind(site_id)
-    .bind(now())
-    .fetch_one(store.pool())
-    .await?)
-}
-
-pub async fn finish_run(store: &Store, run_id: i64, stats: &RunStats, status: &str) -> Result<()> {
-    sqlx::query(
-        "UPDATE crawl_runs SET finished_at = ?, status = ?, pages = ?, ads_seen = ?, ads_new = ?,
-         ads_changed = ?, robots_blocked = ?, errors = ? WHERE id = ?",
-    )
-    .bind(now())
-    .bind(status)
-    .bind(stats.pages)
-    .bind(stats.ads_seen)
-    .bind(stats.ads_new)
-    .bind(stats.ads_changed)
-    .bind(stats.robots_blocked)
-    .bind(stats.errors)
-    .bind(run_id)
     .execute(store.pool())
     .await?;
     Ok(())
@@ -104,6 +66,19 @@ pub enum AdOutcome {
     Unchanged,
 }
 
+/// HTTP validators of an ad's last full answer, sent back in a conditional GET.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Validators {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+impl Validators {
+    pub fn is_empty(&self) -> bool {
+        self.etag.is_none() && self.last_modified.is_none()
+    }
+}
+
 /// Store a parsed ad page: a new ad, a new version when the content hash changed, or
 /// only `last_seen` when nothing changed. One transaction.
 pub async fn record_ad(
@@ -116,6 +91,33 @@ pub async fn record_ad(
     extraction: &Extraction,
 ) -> Result<AdOutcome> {
     let mut tx = store.pool().begin().await?;
+    let outcome = record_ad_in(
+        &mut tx,
+        site_id,
+        url,
+        fetch_id,
+        captured_at,
+        page,
+        extraction,
+        &Validators::default(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+/// [`record_ad`] inside the caller's transaction, also keeping the answer's validators.
+#[allow(clippy::too_many_arguments)]
+pub async fn record_ad_in(
+    tx: &mut SqliteConnection,
+    site_id: &str,
+    url: &str,
+    fetch_id: i64,
+    captured_at: &str,
+    page: &AdPage,
+    extraction: &Extraction,
+    validators: &Validators,
+) -> Result<AdOutcome> {
     let hash = page.content_hash();
     let existing = sqlx::query(
         "SELECT a.id, v.content_sha256 FROM ads a LEFT JOIN ad_versions v ON v.id = a.current_version_id
@@ -129,27 +131,34 @@ pub async fn record_ad(
         Some(r) => {
             let id: i64 = r.get(0);
             let current: Option<String> = r.get(1);
-            sqlx::query("UPDATE ads SET last_seen = ?, url = ?, removed_at = NULL WHERE id = ?")
-                .bind(captured_at)
-                .bind(url)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "UPDATE ads SET last_seen = ?, url = ?, removed_at = NULL, missed_runs = 0, etag = ?,
+                 last_modified = ? WHERE id = ?",
+            )
+            .bind(captured_at)
+            .bind(url)
+            .bind(&validators.etag)
+            .bind(&validators.last_modified)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
             if current.as_deref() == Some(hash.as_str()) {
-                tx.commit().await?;
                 return Ok(AdOutcome::Unchanged);
             }
             (id, AdOutcome::Changed)
         }
         None => {
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO ads (site_id, external_id, url, first_seen, last_seen) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                "INSERT INTO ads (site_id, external_id, url, first_seen, last_seen, etag, last_modified)
+                 VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
             )
             .bind(site_id)
             .bind(&page.external_id)
             .bind(url)
             .bind(captured_at)
             .bind(captured_at)
+            .bind(&validators.etag)
+            .bind(&validators.last_modified)
             .fetch_one(&mut *tx)
             .await?;
             (id, AdOutcome::New)
@@ -234,8 +243,82 @@ pub async fn record_ad(
         .bind(ad_id)
         .execute(&mut *tx)
         .await?;
-    tx.commit().await?;
     Ok(outcome)
+}
+
+/// The validators of the ad last fetched from `url`, if it had any.
+pub async fn validators(store: &Store, site_id: &str, url: &str) -> Result<Validators> {
+    let row = sqlx::query(
+        "SELECT etag, last_modified FROM ads WHERE site_id = ? AND url = ? ORDER BY last_seen DESC LIMIT 1",
+    )
+    .bind(site_id)
+    .bind(url)
+    .fetch_optional(store.pool())
+    .await?;
+    Ok(row.map_or_else(Validators::default, |r| Validators {
+        etag: r.get(0),
+        last_modified: r.get(1),
+    }))
+}
+
+/// A 304 Not Modified: the ad at `url` is still there, unchanged. `false` when no ad
+/// has that URL (then the caller fetches it in full next time).
+pub async fn seen_unchanged(
+    tx: &mut SqliteConnection,
+    site_id: &str,
+    url: &str,
+    seen_at: &str,
+) -> Result<bool> {
+    let n = sqlx::query(
+        "UPDATE ads SET last_seen = ?, removed_at = NULL, missed_runs = 0 WHERE site_id = ? AND url = ?",
+    )
+    .bind(seen_at)
+    .bind(site_id)
+    .bind(url)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    Ok(n > 0)
+}
+
+/// After a run whose listings were read completely: every ad of the site the listings
+/// did not link (`linked`) has missed one more run; at `remove_after` missed runs it is
+/// marked removed (its versions and evidence stay). Returns how many were removed now.
+pub async fn mark_missing(
+    store: &Store,
+    site_id: &str,
+    linked: &HashSet<String>,
+    remove_after: u32,
+) -> Result<i64> {
+    let mut tx = store.pool().begin().await?;
+    let rows = sqlx::query("SELECT id, url FROM ads WHERE site_id = ? AND removed_at IS NULL")
+        .bind(site_id)
+        .fetch_all(&mut *tx)
+        .await?;
+    let at = now();
+    let mut removed = 0;
+    for r in rows {
+        let (id, url): (i64, String) = (r.get(0), r.get(1));
+        if linked.contains(&url) {
+            continue;
+        }
+        let missed: i64 = sqlx::query_scalar(
+            "UPDATE ads SET missed_runs = missed_runs + 1 WHERE id = ? RETURNING missed_runs",
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if missed >= i64::from(remove_after) {
+            sqlx::query("UPDATE ads SET removed_at = ? WHERE id = ?")
+                .bind(&at)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            removed += 1;
+        }
+    }
+    tx.commit().await?;
+    Ok(removed)
 }
 
 /// The facts of an ad's current version that the rules judge.

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod flags;
 pub mod gazetteer;
 pub mod register;
+pub mod runs;
 
 use std::str::FromStr;
 use std::time::Duration;
