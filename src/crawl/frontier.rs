@@ -47,7 +47,7 @@ impl Frontier {
     }
 
     /// The next URL and whether it is an ad page.
-    pub fn next(&mut self) -> Option<(Url, bool)> {
+    pub fn pop(&mut self) -> Option<(Url, bool)> {
         match self.ads.pop_front() {
             Some(u) => Some((u, true)),
             None => self.listings.pop_front().map(|u| (u, false)),
@@ -102,13 +102,13 @@ mod tests {
     fn ads_before_the_next_listing_and_no_repeats() {
         let mut f = Frontier::default();
         f.add(vec![u("l1")], false);
-        assert_eq!(f.next(), Some((u("l1"), false)));
+        assert_eq!(f.pop(), Some((u("l1"), false)));
         assert_eq!(f.add(vec![u("a1"), u("a2"), u("a1")], true).len(), 2);
         assert_eq!(f.add(vec![u("l2"), u("l1")], false), [u("l2")]);
-        assert_eq!(f.next(), Some((u("a1"), true)));
-        assert_eq!(f.next(), Some((u("a2"), true)));
-        assert_eq!(f.next(), Some((u("l2"), false)));
-        assert_eq!(f.next(), None);
+        assert_eq!(f.pop(), Some((u("a1"), true)));
+        assert_eq!(f.pop(), Some((u("a2"), true)));
+        assert_eq!(f.pop(), Some((u("l2"), false)));
+        assert_eq!(f.pop(), None);
         assert_eq!(f.ad_urls().len(), 2);
     }
 
@@ -130,8 +130,8 @@ mod tests {
             f.add(vec![u("a1")], true).is_empty(),
             "done URLs stay known"
         );
-        assert_eq!(f.next(), Some((u("a2"), true)));
-        assert_eq!(f.next(), Some((u("l2"), false)));
+        assert_eq!(f.pop(), Some((u("a2"), true)));
+        assert_eq!(f.pop(), Some((u("l2"), false)));
         assert!(f.is_empty());
         assert_eq!(f.ad_urls().len(), 2);
     }

@@ -106,7 +106,7 @@ pub async fn crawl_site(
         .map_or(site.max_pages, |m| m.min(site.max_pages));
 
     while stats.pages < i64::from(budget) {
-        let Some((url, is_ad)) = frontier.next() else {
+        let Some((url, is_ad)) = frontier.pop() else {
             break;
         };
         if site.respect_robots {
