@@ -4,6 +4,7 @@
 mod crawl;
 mod demo;
 mod evaluate;
+mod evidence;
 mod extract;
 mod flags;
 mod places;
@@ -82,6 +83,9 @@ pub enum Command {
     Evaluate(evaluate::EvaluateArgs),
     /// Signalen tonen
     Flags(flags::FlagsArgs),
+    /// Het bewijs (WARC-bestanden) controleren
+    #[command(subcommand)]
+    Evidence(evidence::EvidenceCommand),
     /// De plaatsnamentabel (gemeenten en woonplaatsen) beheren
     #[command(subcommand)]
     Places(places::PlacesCommand),
@@ -121,6 +125,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Extract(args) => extract::run(&cli.config()?, args).await,
         Command::Evaluate(args) => evaluate::run(args),
         Command::Flags(args) => flags::run(&cli.config()?, args).await,
+        Command::Evidence(cmd) => evidence::run(&cli.config()?, cmd).await,
         Command::Places(cmd) => places::run(&cli.config()?, cmd).await,
         Command::Selectors(cmd) => selectors::run(&cli.config()?, cmd).await,
         Command::Sites(args) => sites::run(&cli.config()?, args).await,

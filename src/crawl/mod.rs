@@ -65,13 +65,26 @@ pub struct SiteReport {
     pub health: Health,
 }
 
-/// Crawl one site into the store. An unfinished run of the site (the process was
-/// killed) is resumed: pages it finished are not fetched again.
+/// Crawl one site into the store, keeping evidence in new WARC files in `evidence_dir`.
+/// An unfinished run of the site (the process was killed) is resumed: pages it finished
+/// are not fetched again.
 pub async fn crawl_site(
     store: &Store,
     site: &Site,
     opts: &CrawlOptions,
     evidence_dir: &Path,
+) -> Result<SiteReport, CrawlError> {
+    let mut evidence = EvidenceWriter::new(evidence_dir)?;
+    crawl_site_with_evidence(store, site, opts, &mut evidence).await
+}
+
+/// Crawl one site into the store, writing evidence with `evidence` (e.g. one writer for
+/// several sites, or one with a small rotation size in tests).
+pub async fn crawl_site_with_evidence(
+    store: &Store,
+    site: &Site,
+    opts: &CrawlOptions,
+    evidence: &mut EvidenceWriter,
 ) -> Result<SiteReport, CrawlError> {
     ads::upsert_site(store, &site.id, &site.name).await?;
     let run = runs::open_run(store, &site.id).await?;
@@ -91,7 +104,6 @@ pub async fn crawl_site(
         runs::add_to_frontier(&mut conn, run_id, &fresh, false).await?;
     }
     let fetcher = Fetcher::new(&opts.user_agent, site.allowed_hosts.clone())?;
-    let mut evidence = EvidenceWriter::new(evidence_dir)?;
     let gazetteer = store::gazetteer::load(store).await?;
     let known = store::register::newest_licences(store).await?.numbers();
     let extractor = Extractor {
@@ -250,6 +262,7 @@ pub async fn crawl_site(
                 warc_file: Some(ev.file.clone()),
                 warc_offset: Some(ev.offset as i64),
                 warc_length: Some(ev.length as i64),
+                warc_record_sha256: Some(ev.record_sha256.clone()),
                 error: None,
             },
         )

@@ -35,13 +35,16 @@ pub struct NewFetch {
     pub warc_file: Option<String>,
     pub warc_offset: Option<i64>,
     pub warc_length: Option<i64>,
+    /// SHA-256 of the whole WARC response record (`warc_length` bytes at `warc_offset`).
+    pub warc_record_sha256: Option<String>,
     pub error: Option<String>,
 }
 
 pub async fn insert_fetch(store: &Store, f: &NewFetch) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO fetches (run_id, url, page_kind, http_status, fetched_at, body_sha256, body_size,
-         warc_file, warc_offset, warc_length, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         warc_file, warc_offset, warc_length, warc_record_sha256, error)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(f.run_id)
     .bind(&f.url)
@@ -53,9 +56,64 @@ pub async fn insert_fetch(store: &Store, f: &NewFetch) -> Result<i64> {
     .bind(&f.warc_file)
     .bind(f.warc_offset)
     .bind(f.warc_length)
+    .bind(&f.warc_record_sha256)
     .bind(&f.error)
     .fetch_one(store.pool())
     .await?)
+}
+
+/// One evidence record the database refers to, with the URL it was fetched for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredEvidence {
+    pub fetch_id: i64,
+    pub url: String,
+    /// File name relative to `data_dir/evidence`.
+    pub file: String,
+    pub offset: i64,
+    pub length: i64,
+    /// SHA-256 of the payload (the response body), hex.
+    pub body_sha256: Option<String>,
+    /// SHA-256 of the whole response record, hex; absent on fetches stored before
+    /// migration 0003.
+    pub record_sha256: Option<String>,
+}
+
+/// Number of fetches that carry an evidence reference.
+pub async fn count_evidence(store: &Store) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM fetches WHERE warc_file IS NOT NULL")
+            .fetch_one(store.pool())
+            .await?,
+    )
+}
+
+/// Up to `limit` evidence references with a fetch id above `after_fetch_id`, in fetch
+/// order (keyset paging: callers pass the last id they saw).
+pub async fn evidence_after(
+    store: &Store,
+    after_fetch_id: i64,
+    limit: i64,
+) -> Result<Vec<StoredEvidence>> {
+    let rows = sqlx::query(
+        "SELECT id, url, warc_file, COALESCE(warc_offset, -1), COALESCE(warc_length, -1), body_sha256,
+         warc_record_sha256 FROM fetches WHERE warc_file IS NOT NULL AND id > ? ORDER BY id LIMIT ?",
+    )
+    .bind(after_fetch_id)
+    .bind(limit)
+    .fetch_all(store.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| StoredEvidence {
+            fetch_id: r.get(0),
+            url: r.get(1),
+            file: r.get(2),
+            offset: r.get(3),
+            length: r.get(4),
+            body_sha256: r.get(5),
+            record_sha256: r.get(6),
+        })
+        .collect())
 }
 
 /// What storing an ad page did.
