@@ -80,6 +80,11 @@ impl Frontier {
         self.done
     }
 
+    /// URLs still queued.
+    pub fn pending(&self) -> usize {
+        self.ads.len() + self.listings.len()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.ads.is_empty() && self.listings.is_empty()
     }

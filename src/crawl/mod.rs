@@ -7,6 +7,7 @@ pub mod evidence;
 pub mod fetch;
 pub mod frontier;
 pub mod health;
+pub mod progress;
 pub mod rate;
 pub mod robots;
 
@@ -117,7 +118,9 @@ pub async fn crawl_site_with_evidence(
         .max_pages
         .map_or(site.max_pages, |m| m.min(site.max_pages));
 
+    let mut progress = progress::Progress::new(&site.id);
     while stats.pages < i64::from(budget) {
+        progress.update(&stats, frontier.pending());
         let Some((url, is_ad)) = frontier.pop() else {
             break;
         };
@@ -308,6 +311,7 @@ pub async fn crawl_site_with_evidence(
         tx.commit().await?;
         frontier.mark_done();
     }
+    progress.finish();
     // Only listings read to the end say which ads are gone.
     let complete = frontier.is_empty() && stats.listing_errors == 0;
     if complete {

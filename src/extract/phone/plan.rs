@@ -272,6 +272,14 @@ mod tests {
             parse_phone("０６１２３４５６７８").unwrap().e164,
             "+31612345678"
         );
+        // A trunk prefix stripped after `+` (found by cargo fuzz; rust-phonenumber#76):
+        // the crate reads `+7 843…` (Kazan) as `+7 43…` and calls it invalid.
+        assert!(!phonenumber::parse(None, "+78437381717").is_ok_and(|n| n.is_valid()));
+        let kazan = parse_phone("+7 843 738 17 17").unwrap();
+        assert_eq!(
+            (kazan.e164.as_str(), kazan.country.as_str()),
+            ("+78437381717", "RU")
+        );
     }
 
     #[test]
