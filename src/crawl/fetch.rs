@@ -116,7 +116,8 @@ impl Fetcher {
                 .await
                 .map_err(http)?;
             let status = resp.status();
-            if status.is_redirection() {
+            // Real redirects only: 304 Not Modified (also 3xx) is an answer.
+            if matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308) {
                 let target = resp
                     .headers()
                     .get(LOCATION)
