@@ -502,10 +502,14 @@ async fn second_run_uses_conditional_gets_and_stores_nothing_new() {
         }
     }
     assert_eq!(h.versions_total().await, 7, "a 304 is no new version");
-    let ad_fetches_after = h
-        .count("SELECT COUNT(*) FROM fetches WHERE page_kind = 'ad'")
+    let evidence_after = h
+        .count("SELECT COUNT(*) FROM fetches WHERE page_kind = 'ad' AND warc_file IS NOT NULL")
         .await;
-    assert_eq!(ad_fetches_after, 7, "a 304 keeps no new evidence");
+    assert_eq!(evidence_after, 7, "a 304 keeps no new evidence");
+    let not_modified = h
+        .count("SELECT COUNT(*) FROM fetches WHERE page_kind = 'ad' AND http_status = 304")
+        .await;
+    assert_eq!(not_modified, 7, "every 304 is recorded as a fetch");
     assert_eq!(
         h.count("SELECT COUNT(*) FROM ads WHERE removed_at IS NULL AND missed_runs = 0")
             .await,

@@ -30,11 +30,13 @@ pub fn judge(stats: &RunStats, previous_ads: Option<i64>, complete: bool) -> Hea
             ));
         }
     }
+    // Ads that answered 304 had their fields when they were last parsed: they count in
+    // the denominator, so one edited ad among many unchanged ones is no alarm.
+    let answered = stats.ads_parsed + stats.ads_not_modified;
     for (field, empty) in [("titel", stats.empty_title), ("tekst", stats.empty_body)] {
-        if stats.ads_parsed > 0 && empty as f64 > MAX_EMPTY_SHARE * stats.ads_parsed as f64 {
+        if empty > 0 && empty as f64 > MAX_EMPTY_SHARE * answered as f64 {
             problems.push(format!(
-                "veld '{field}' leeg bij {empty} van {} advertenties (meer dan 20%)",
-                stats.ads_parsed
+                "veld '{field}' leeg bij {empty} van {answered} advertenties (meer dan 20%)"
             ));
         }
     }
@@ -94,7 +96,9 @@ mod tests {
         let h = judge(&stats(10, 10, 0, 3), None, true);
         assert!(h.broken);
         assert!(h.message.unwrap().contains("'tekst' leeg bij 3 van 10"));
-        // Not modified (304) ads are not parsed and do not count.
-        assert!(!judge(&stats(10, 0, 0, 0), None, true).broken);
+        // Not modified (304) ads kept their fields: one empty body among them is no alarm.
+        let mut s = stats(10, 1, 0, 1);
+        s.ads_not_modified = 9;
+        assert!(!judge(&s, None, true).broken);
     }
 }

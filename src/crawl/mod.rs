@@ -185,6 +185,18 @@ pub async fn crawl_site_with_evidence(
         };
         if is_ad && resp.status == 304 {
             // Not modified: still online, no new version, no new evidence.
+            ads::insert_fetch(
+                store,
+                &NewFetch {
+                    run_id,
+                    url: url.to_string(),
+                    page_kind: "ad",
+                    http_status: Some(304),
+                    fetched_at: store::timestamp(resp.fetched_at),
+                    ..Default::default()
+                },
+            )
+            .await?;
             let mut tx = store.pool().begin().await?;
             let seen_at = store::timestamp(resp.fetched_at);
             if ads::seen_unchanged(&mut tx, &site.id, url.as_str(), &seen_at).await? {
@@ -312,9 +324,12 @@ pub async fn crawl_site_with_evidence(
         frontier.mark_done();
     }
     progress.finish();
-    // Only listings read to the end say which ads are gone.
+    let previous = runs::previous_ad_counts(store, &site.id, run_id, 1).await?;
+    let health = health::judge(&stats, previous.first().copied(), frontier.is_empty());
+    // Only listings read to the end say which ads are gone, and only while the selectors
+    // work: a run judged broken (no ad links, a steep drop) proves nothing.
     let complete = frontier.is_empty() && stats.listing_errors == 0;
-    if complete {
+    if complete && !health.broken {
         stats.ads_removed += ads::mark_missing(
             store,
             &site.id,
@@ -323,8 +338,6 @@ pub async fn crawl_site_with_evidence(
         )
         .await?;
     }
-    let previous = runs::previous_ad_counts(store, &site.id, run_id, 1).await?;
-    let health = health::judge(&stats, previous.first().copied(), frontier.is_empty());
     runs::finish_run(store, &site.id, run_id, &stats, &health).await?;
     if let Some(message) = &health.message {
         tracing::error!(site = %site.id, "{message}");
