@@ -366,6 +366,7 @@ impl Harness {
         let opts = CrawlOptions {
             user_agent: UA.into(),
             max_pages,
+            unthrottled: false,
         };
         crawl_site(&self.store, &self.site, &opts, &self.cfg.evidence_dir())
             .await

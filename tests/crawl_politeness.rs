@@ -29,6 +29,7 @@ async fn crawl(
     let opts = CrawlOptions {
         user_agent: UA.into(),
         max_pages: Some(max_pages),
+        unthrottled: false,
     };
     let report = crawl_site(&store, &site, &opts, &cfg.evidence_dir())
         .await

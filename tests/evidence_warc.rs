@@ -181,6 +181,7 @@ async fn crawl(data_dir: &Path, base: &str) -> SiteReport {
     let opts = CrawlOptions {
         user_agent: UA.into(),
         max_pages: None,
+        unthrottled: false,
     };
     let mut writer = EvidenceWriter::with_rotate_bytes(&cfg.evidence_dir(), ROTATE_BYTES).unwrap();
     let report = crawl_site_with_evidence(&store, &site, &opts, &mut writer)

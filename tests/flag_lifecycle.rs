@@ -36,6 +36,7 @@ async fn resolved_when_cause_is_gone_and_reopened_when_it_returns() {
     let opts = CrawlOptions {
         user_agent: "webwacht-test".into(),
         max_pages: None,
+        unthrottled: false,
     };
     crawl_site(&store, &site, &opts, &cfg.evidence_dir())
         .await

@@ -37,6 +37,7 @@ pub async fn run(cfg: &Config, args: &CrawlArgs) -> anyhow::Result<()> {
     let opts = CrawlOptions {
         user_agent: cfg.user_agent.clone(),
         max_pages: args.max_pages,
+        unthrottled: false,
     };
     let (reports, stats) =
         crawl_and_match(&store, &sites, &opts, &cfg.evidence_dir(), &policies).await?;

@@ -70,6 +70,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<()> {
     let opts = CrawlOptions {
         user_agent: cfg.user_agent.clone(),
         max_pages: None,
+        unthrottled: false,
     };
     let policies = Policies::default();
     let (reports, _) = super::crawl_and_match(

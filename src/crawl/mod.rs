@@ -54,6 +54,9 @@ pub struct CrawlOptions {
     pub user_agent: String,
     /// Cap on pages per site for this run (the site's own `max_pages` also holds).
     pub max_pages: Option<u32>,
+    /// No rate limit at all. Only for benchmarks against our own servers on loopback;
+    /// the command line has no way to set it.
+    pub unthrottled: bool,
 }
 
 /// What one site's run did.
@@ -112,7 +115,11 @@ pub async fn crawl_site_with_evidence(
         known_numbers: &known,
     };
 
-    let mut limiter = RateLimiter::new(site.requests_per_minute, None);
+    let mut limiter = if opts.unthrottled {
+        RateLimiter::unlimited()
+    } else {
+        RateLimiter::new(site.requests_per_minute, None)
+    };
     let mut robots: HashMap<String, RobotsPolicy> = HashMap::new();
     let budget = opts
         .max_pages

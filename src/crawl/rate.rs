@@ -31,6 +31,15 @@ impl RateLimiter {
         }
     }
 
+    /// No limit (benchmarks against our own loopback servers only).
+    pub fn unlimited() -> RateLimiter {
+        let quota = Quota::per_second(NonZeroU32::MAX);
+        RateLimiter {
+            inner: governor::RateLimiter::direct(quota),
+            interval: Duration::ZERO,
+        }
+    }
+
     /// Wait until the next request may go out.
     pub async fn until_ready(&self) {
         self.inner.until_ready().await;
