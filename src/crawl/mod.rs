@@ -3,6 +3,8 @@
 //! and store the ad. Politeness first: robots.txt and the per-site rate limit hold for
 //! every request. One bad page never stops the run.
 
+pub mod backoff;
+pub mod charset;
 pub mod evidence;
 pub mod fetch;
 pub mod rate;
@@ -20,7 +22,7 @@ use crate::store::{self, Store};
 use evidence::EvidenceWriter;
 use fetch::Fetcher;
 use rate::RateLimiter;
-use robots::RobotsPolicy;
+use robots::{RobotsCache, RobotsPolicy};
 
 /// Errors that stop a site's crawl (a single bad page does not).
 #[derive(Debug, thiserror::Error)]
@@ -70,7 +72,7 @@ pub async fn crawl_site(
     };
 
     let mut limiter = RateLimiter::new(site.requests_per_minute, None);
-    let mut robots: HashMap<String, RobotsPolicy> = HashMap::new();
+    let mut robots: HashMap<String, std::sync::Arc<RobotsPolicy>> = HashMap::new();
     let budget = opts
         .max_pages
         .map_or(site.max_pages, |m| m.min(site.max_pages));
@@ -90,14 +92,19 @@ pub async fn crawl_site(
         };
         if site.respect_robots {
             let origin = url.origin().ascii_serialization();
-            if !robots.contains_key(&origin) {
-                let policy = RobotsPolicy::fetch(
+            let policy = RobotsCache::shared()
+                .policy(
                     &fetcher,
                     &limiter,
                     &url,
                     robots::agent_token(&opts.user_agent),
                 )
                 .await;
+            // A robots.txt new to this run (or fetched anew) sets the Crawl-delay.
+            if robots
+                .get(&origin)
+                .is_none_or(|seen| !std::sync::Arc::ptr_eq(seen, &policy))
+            {
                 if let Some(delay) = policy.crawl_delay() {
                     if delay > limiter.interval() {
                         tracing::info!(site = %site.id, ?delay, "robots.txt vraagt een langere Crawl-delay");
@@ -107,9 +114,9 @@ pub async fn crawl_site(
                         limiter.until_ready().await;
                     }
                 }
-                robots.insert(origin.clone(), policy);
+                robots.insert(origin, policy.clone());
             }
-            if !robots[&origin].allowed(&url) {
+            if !policy.allowed(&url) {
                 tracing::debug!(%url, "robots.txt staat dit niet toe");
                 stats.robots_blocked += 1;
                 continue;
