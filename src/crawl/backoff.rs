@@ -172,9 +172,9 @@ mod tests {
         pace.succeeded(base);
         assert_eq!(pace.slowdown(), 175 * MS);
         pace.succeeded(base);
-        assert_eq!(pace.slowdown(), 0 * MS, "below the base it is gone");
+        assert_eq!(pace.slowdown(), Duration::ZERO, "below the base it is gone");
         pace.succeeded(base);
-        assert_eq!(pace.slowdown(), 0 * MS);
+        assert_eq!(pace.slowdown(), Duration::ZERO);
     }
 
     #[tokio::test(start_paused = true)]
@@ -187,9 +187,17 @@ mod tests {
         pace.throttled(100 * MS, Duration::from_secs(1));
         assert_eq!(pace.next_slot(), Some(t0 + 100 * MS));
         pace.pause_for(t0, 500 * MS);
-        assert_eq!(pace.next_slot(), Some(t0 + 500 * MS), "the longer wait wins");
+        assert_eq!(
+            pace.next_slot(),
+            Some(t0 + 500 * MS),
+            "the longer wait wins"
+        );
         pace.pause_for(t0, 50 * MS);
-        assert_eq!(pace.next_slot(), Some(t0 + 500 * MS), "a shorter pause does not cut a longer one");
+        assert_eq!(
+            pace.next_slot(),
+            Some(t0 + 500 * MS),
+            "a shorter pause does not cut a longer one"
+        );
         tokio::time::advance(Duration::from_secs(1)).await;
         let t1 = Instant::now();
         pace.sent(t1);

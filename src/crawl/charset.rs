@@ -36,7 +36,10 @@ pub fn detect(body: &[u8], content_type: Option<&str>, url: &Url) -> (&'static E
     let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
     detector.feed(body, true);
     // A crawler wants the right answer, so UTF-8 may be guessed too (unlike a browser).
-    (detector.guess(tld(url), Utf8Detection::Allow), Source::Sniffed)
+    (
+        detector.guess(tld(url), Utf8Detection::Allow),
+        Source::Sniffed,
+    )
 }
 
 /// `body` decoded to text (BOM removed, invalid sequences replaced).
@@ -278,12 +281,16 @@ mod tests {
         assert_eq!(prescan(b"<META CharSet='ISO-8859-1'/>"), Some(WINDOWS_1252));
         assert_eq!(prescan(b"<meta charset=\"shift_jis\">"), Some(SHIFT_JIS));
         assert_eq!(
-            prescan(b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-2\">"),
+            prescan(
+                b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-2\">"
+            ),
             Some(ISO_8859_2)
         );
         // Attributes in either order, unquoted, odd spacing.
         assert_eq!(
-            prescan(b"<meta content='text/html;charset = \"windows-1251\"' http-equiv = content-type >"),
+            prescan(
+                b"<meta content='text/html;charset = \"windows-1251\"' http-equiv = content-type >"
+            ),
             Some(WINDOWS_1251)
         );
     }
@@ -291,8 +298,14 @@ mod tests {
     #[test]
     fn meta_that_does_not_declare() {
         // content= without http-equiv=Content-Type does not count.
-        assert_eq!(prescan(b"<meta content=\"text/html; charset=latin1\">"), None);
-        assert_eq!(prescan(b"<meta name=viewport content=width=device-width>"), None);
+        assert_eq!(
+            prescan(b"<meta content=\"text/html; charset=latin1\">"),
+            None
+        );
+        assert_eq!(
+            prescan(b"<meta name=viewport content=width=device-width>"),
+            None
+        );
         assert_eq!(prescan(b"<meta charset=klingon>"), None);
         assert_eq!(prescan(b"<metacharset=latin1>"), None);
         assert_eq!(prescan(b"<meta charset=latin1"), None, "ran out of bytes");
@@ -319,12 +332,18 @@ mod tests {
     #[test]
     fn utf16_in_meta_means_utf8() {
         assert_eq!(prescan(b"<meta charset=utf-16le>"), Some(UTF_8));
-        assert_eq!(prescan(b"<meta charset=x-user-defined>"), Some(WINDOWS_1252));
+        assert_eq!(
+            prescan(b"<meta charset=x-user-defined>"),
+            Some(WINDOWS_1252)
+        );
     }
 
     #[test]
     fn header_charset_parameter() {
-        assert_eq!(charset_param("text/html; charset=ISO-8859-1"), Some(WINDOWS_1252));
+        assert_eq!(
+            charset_param("text/html; charset=ISO-8859-1"),
+            Some(WINDOWS_1252)
+        );
         assert_eq!(charset_param("text/html;CHARSET=\"utf-8\""), Some(UTF_8));
         assert_eq!(charset_param("text/html"), None);
         assert_eq!(charset_param("text/html; charset=nonsense"), None);
@@ -343,7 +362,10 @@ mod tests {
             detect(bom, Some("text/html; charset=latin1"), &url()),
             (UTF_8, Source::Bom)
         );
-        assert_eq!(decode(bom, Some("text/html; charset=latin1"), &url()), "<meta charset=windows-1251><p>café");
+        assert_eq!(
+            decode(bom, Some("text/html; charset=latin1"), &url()),
+            "<meta charset=windows-1251><p>café"
+        );
         assert_eq!(detect(b"<p>caf\xe9", None, &url()).1, Source::Sniffed);
     }
 
@@ -371,8 +393,14 @@ mod tests {
 
     #[test]
     fn tld_only_for_domains() {
-        assert_eq!(tld(&Url::parse("http://www.Example.NL/").unwrap()), Some(&b"nl"[..]));
-        assert_eq!(tld(&Url::parse("http://example.nl./").unwrap()), Some(&b"nl"[..]));
+        assert_eq!(
+            tld(&Url::parse("http://www.Example.NL/").unwrap()),
+            Some(&b"nl"[..])
+        );
+        assert_eq!(
+            tld(&Url::parse("http://example.nl./").unwrap()),
+            Some(&b"nl"[..])
+        );
         assert_eq!(tld(&Url::parse("http://127.0.0.1/").unwrap()), None);
         assert_eq!(tld(&Url::parse("http://[::1]/").unwrap()), None);
     }

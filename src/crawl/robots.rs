@@ -207,9 +207,17 @@ mod tests {
         let minute = Duration::from_secs(60);
         assert!(cache.fresh(&key("http://a"), now + 4 * minute).is_some());
         assert!(cache.fresh(&key("http://b"), now + 4 * minute).is_some());
-        assert!(cache.fresh(&key("http://b"), now + 5 * minute).is_none(), "retried after 5 min");
-        assert!(cache.fresh(&key("http://a"), now + ROBOTS_TTL - minute).is_some());
-        assert!(cache.fresh(&key("http://a"), now + ROBOTS_TTL).is_none(), "refetched after 24 h");
+        assert!(
+            cache.fresh(&key("http://b"), now + 5 * minute).is_none(),
+            "retried after 5 min"
+        );
+        assert!(cache
+            .fresh(&key("http://a"), now + ROBOTS_TTL - minute)
+            .is_some());
+        assert!(
+            cache.fresh(&key("http://a"), now + ROBOTS_TTL).is_none(),
+            "refetched after 24 h"
+        );
         assert!(cache.fresh(&key("http://c"), now).is_none());
         // Another agent token reads other rules.
         let other = ("http://a".to_string(), "andere-bot".to_string());
