@@ -436,12 +436,16 @@ async fn rotated_warc_files_are_read_and_verified_by_warcio_and_match_the_databa
     );
     assert_eq!(chunked["payload_sha256"], sha256_hex(html9.as_bytes()));
     assert_eq!(chunked["content_sha256"], sha256_hex(html9.as_bytes()));
+    // The crawler asks for gzip and decompresses while reading (so the body limit holds
+    // for the real size); the record holds the page as decoded, and no header claims
+    // otherwise.
     let gzip = response(GZIP_AD);
-    assert_eq!(http_header(gzip, "content-encoding"), Some("gzip"));
+    assert_eq!(http_header(gzip, "content-encoding"), None);
     let html10 = ad_html(10);
+    assert_eq!(gzip["payload_sha256"], sha256_hex(html10.as_bytes()));
     assert_eq!(
-        gzip["payload_sha256"],
-        sha256_hex(&gzip_stored(html10.as_bytes()))
+        http_header(gzip, "content-length"),
+        Some(html10.len().to_string().as_str())
     );
     assert_eq!(gzip["content_sha256"], sha256_hex(html10.as_bytes()));
     let plain = response("/advertentie/1");

@@ -3,6 +3,8 @@
 //! and store the ad. Politeness first: robots.txt and the per-site rate limit hold for
 //! every request. One bad page never stops the run.
 
+pub mod backoff;
+pub mod charset;
 pub mod evidence;
 pub mod fetch;
 pub mod frontier;
@@ -28,7 +30,7 @@ use evidence::EvidenceWriter;
 use fetch::Fetcher;
 use frontier::Frontier;
 use rate::RateLimiter;
-use robots::RobotsPolicy;
+use robots::{RobotsCache, RobotsPolicy};
 
 /// Errors that stop a site's crawl (a single bad page does not).
 #[derive(Debug, thiserror::Error)]
@@ -120,7 +122,7 @@ pub async fn crawl_site_with_evidence(
     } else {
         RateLimiter::new(site.requests_per_minute, None)
     };
-    let mut robots: HashMap<String, RobotsPolicy> = HashMap::new();
+    let mut robots: HashMap<String, std::sync::Arc<RobotsPolicy>> = HashMap::new();
     let budget = opts
         .max_pages
         .map_or(site.max_pages, |m| m.min(site.max_pages));
@@ -133,14 +135,19 @@ pub async fn crawl_site_with_evidence(
         };
         if site.respect_robots {
             let origin = url.origin().ascii_serialization();
-            if !robots.contains_key(&origin) {
-                let policy = RobotsPolicy::fetch(
+            let policy = RobotsCache::shared()
+                .policy(
                     &fetcher,
                     &limiter,
                     &url,
                     robots::agent_token(&opts.user_agent),
                 )
                 .await;
+            // A robots.txt new to this run (or fetched anew) sets the Crawl-delay.
+            if robots
+                .get(&origin)
+                .is_none_or(|seen| !std::sync::Arc::ptr_eq(seen, &policy))
+            {
                 if let Some(delay) = policy.crawl_delay() {
                     if delay > limiter.interval() {
                         tracing::info!(site = %site.id, ?delay, "robots.txt vraagt een langere Crawl-delay");
@@ -150,9 +157,9 @@ pub async fn crawl_site_with_evidence(
                         limiter.until_ready().await;
                     }
                 }
-                robots.insert(origin.clone(), policy);
+                robots.insert(origin, policy.clone());
             }
-            if !robots[&origin].allowed(&url) {
+            if !policy.allowed(&url) {
                 tracing::debug!(%url, "robots.txt staat dit niet toe");
                 stats.robots_blocked += 1;
                 finish_page(store, run_id, &url, &stats, &mut frontier).await?;

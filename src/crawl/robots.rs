@@ -1,8 +1,15 @@
 //! robots.txt per RFC 9309, parsed by `texting_robots` (tested against Google's parser
-//! suite): 2xx → the rules; 4xx → everything allowed; 5xx or unreachable → nothing
-//! allowed for that host (RFC 9309 §2.3.1.3–4).
+//! suite): 2xx → the rules; 4xx → everything allowed; 5xx, 429 or unreachable → nothing
+//! allowed for that host (RFC 9309 §2.3.1.3–4; 429 as Google treats it, since a site that
+//! asks us to slow down must not get crawled freely). [`RobotsCache`] keeps the answer per
+//! origin for a day, but a "nothing allowed" for only a short while, so that it lifts once
+//! the site recovers.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
+
+use tokio::time::Instant;
 
 use texting_robots::Robot;
 use url::Url;
@@ -39,7 +46,7 @@ impl RobotsPolicy {
                     RobotsPolicy::AllowAll
                 }
             },
-            Ok(r) if (400..500).contains(&r.status) => RobotsPolicy::AllowAll,
+            Ok(r) if (400..500).contains(&r.status) && r.status != 429 => RobotsPolicy::AllowAll,
             Ok(r) => {
                 tracing::warn!(url = %robots_url, status = r.status, "robots.txt niet beschikbaar; niets wordt opgehaald");
                 RobotsPolicy::DisallowAll
@@ -49,6 +56,11 @@ impl RobotsPolicy {
                 RobotsPolicy::DisallowAll
             }
         }
+    }
+
+    /// Nothing may be fetched because robots.txt could not be had (retry soon).
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, RobotsPolicy::DisallowAll)
     }
 
     pub fn allowed(&self, url: &Url) -> bool {
@@ -68,6 +80,84 @@ impl RobotsPolicy {
                 .map(|d| Duration::from_secs_f32(d.min(3600.0))),
             _ => None,
         }
+    }
+}
+
+/// How long robots.txt of an origin is trusted (RFC 9309 §2.4: at most 24 hours).
+pub const ROBOTS_TTL: Duration = Duration::from_secs(24 * 60 * 60);
+/// How soon a robots.txt that could not be had (5xx, 429, unreachable) is asked again.
+pub const UNAVAILABLE_RETRY: Duration = Duration::from_secs(5 * 60);
+
+/// robots.txt answers per (origin, agent token), shared by every crawl of the process.
+#[derive(Debug)]
+pub struct RobotsCache {
+    ttl: Duration,
+    unavailable_retry: Duration,
+    entries: Mutex<HashMap<(String, String), Cached>>,
+}
+
+#[derive(Debug)]
+struct Cached {
+    policy: Arc<RobotsPolicy>,
+    fetched: Instant,
+}
+
+impl RobotsCache {
+    pub fn new(ttl: Duration, unavailable_retry: Duration) -> RobotsCache {
+        RobotsCache {
+            ttl,
+            unavailable_retry,
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The cache of this process, with the production durations.
+    pub fn shared() -> &'static RobotsCache {
+        static SHARED: OnceLock<RobotsCache> = OnceLock::new();
+        SHARED.get_or_init(|| RobotsCache::new(ROBOTS_TTL, UNAVAILABLE_RETRY))
+    }
+
+    /// The policy for the origin of `url`: from the cache while fresh, else fetched (through
+    /// `fetcher` and `limiter`, like any request to the site) and cached.
+    pub async fn policy(
+        &self,
+        fetcher: &Fetcher,
+        limiter: &RateLimiter,
+        url: &Url,
+        agent: &str,
+    ) -> Arc<RobotsPolicy> {
+        let key = (url.origin().ascii_serialization(), agent.to_string());
+        if let Some(policy) = self.fresh(&key, Instant::now()) {
+            return policy;
+        }
+        let policy = Arc::new(RobotsPolicy::fetch(fetcher, limiter, url, agent).await);
+        if policy.is_unavailable() {
+            tracing::info!(origin = %key.0, retry_after = ?self.unavailable_retry,
+                "robots.txt niet beschikbaar; later opnieuw proberen");
+        }
+        self.lock().insert(
+            key,
+            Cached {
+                policy: policy.clone(),
+                fetched: Instant::now(),
+            },
+        );
+        policy
+    }
+
+    fn fresh(&self, key: &(String, String), now: Instant) -> Option<Arc<RobotsPolicy>> {
+        let entries = self.lock();
+        let cached = entries.get(key)?;
+        let ttl = if cached.policy.is_unavailable() {
+            self.unavailable_retry
+        } else {
+            self.ttl
+        };
+        (now.duration_since(cached.fetched) < ttl).then(|| cached.policy.clone())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(String, String), Cached>> {
+        self.entries.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -95,6 +185,43 @@ mod tests {
         assert!(p.allowed(&Url::parse("http://h/escorts?page=1").unwrap()));
         assert!(!p.allowed(&Url::parse("http://h/prive/advertentie/1").unwrap()));
         assert_eq!(p.crawl_delay(), Some(Duration::from_secs(2)));
+    }
+
+    #[test]
+    fn cache_keeps_rules_a_day_and_unavailable_briefly() {
+        let cache = RobotsCache::new(ROBOTS_TTL, UNAVAILABLE_RETRY);
+        let key = |o: &str| (o.to_string(), "webwacht".to_string());
+        let now = Instant::now();
+        for (origin, policy) in [
+            ("http://a", RobotsPolicy::AllowAll),
+            ("http://b", RobotsPolicy::DisallowAll),
+        ] {
+            cache.lock().insert(
+                key(origin),
+                Cached {
+                    policy: Arc::new(policy),
+                    fetched: now,
+                },
+            );
+        }
+        let minute = Duration::from_secs(60);
+        assert!(cache.fresh(&key("http://a"), now + 4 * minute).is_some());
+        assert!(cache.fresh(&key("http://b"), now + 4 * minute).is_some());
+        assert!(
+            cache.fresh(&key("http://b"), now + 5 * minute).is_none(),
+            "retried after 5 min"
+        );
+        assert!(cache
+            .fresh(&key("http://a"), now + ROBOTS_TTL - minute)
+            .is_some());
+        assert!(
+            cache.fresh(&key("http://a"), now + ROBOTS_TTL).is_none(),
+            "refetched after 24 h"
+        );
+        assert!(cache.fresh(&key("http://c"), now).is_none());
+        // Another agent token reads other rules.
+        let other = ("http://a".to_string(), "andere-bot".to_string());
+        assert!(cache.fresh(&other, now).is_none());
     }
 
     #[test]
