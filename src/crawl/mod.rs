@@ -11,6 +11,7 @@ pub mod frontier;
 pub mod health;
 pub mod progress;
 pub mod rate;
+pub mod render;
 pub mod robots;
 
 use std::collections::HashMap;
@@ -110,6 +111,7 @@ pub async fn crawl_site_with_evidence(
         runs::add_to_frontier(&mut conn, run_id, &fresh, false).await?;
     }
     let fetcher = Fetcher::new(&opts.user_agent, site.allowed_hosts.clone())?;
+    let mut pages = render::PageFetcher::new(site, &opts.user_agent);
     let gazetteer = store::gazetteer::load(store).await?;
     let known = store::register::newest_licences(store).await?.numbers();
     let extractor = Extractor {
@@ -172,8 +174,9 @@ pub async fn crawl_site_with_evidence(
         } else {
             Validators::default()
         };
-        let resp = match fetcher
-            .get_with(&url, &limiter, &conditional_headers(&validators))
+        let conditional = conditional_headers(&validators);
+        let resp = match pages
+            .get(&fetcher, &limiter, &mut robots, &url, &conditional)
             .await
         {
             Ok(r) => r,
@@ -352,6 +355,7 @@ pub async fn crawl_site_with_evidence(
         )
         .await?;
     }
+    pages.shutdown().await;
     runs::finish_run(store, &site.id, run_id, &stats, &health).await?;
     if let Some(message) = &health.message {
         tracing::error!(site = %site.id, "{message}");

@@ -32,11 +32,38 @@ pub struct Site {
     /// removed.
     pub remove_after_missed_runs: u32,
     pub enabled: bool,
+    /// How pages are fetched: plain HTTP, or rendered by headless Chromium.
+    pub render: Render,
     pub ad_links: Selector,
     /// The CSS text of `listing.ad_links`, for messages.
     pub ad_links_css: String,
     pub next_page: Option<Selector>,
     pub fields: AdFields,
+}
+
+/// How a site's pages are fetched (`site.render`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Render {
+    /// The page as the server sends it.
+    #[default]
+    Http,
+    /// The DOM after headless Chromium ran the page's scripts, for sites that build
+    /// their ads with JavaScript. Every request still goes through the crawler's own
+    /// polite fetcher (see `crawl::render`).
+    Chromium,
+}
+
+impl Render {
+    /// The values `site.render` accepts.
+    pub const VALUES: [&'static str; 2] = ["http", "chromium"];
+
+    fn parse(value: &str) -> Option<Render> {
+        match value {
+            "http" => Some(Render::Http),
+            "chromium" => Some(Render::Chromium),
+            _ => None,
+        }
+    }
 }
 
 /// The compiled `[ad]` section.
@@ -158,6 +185,18 @@ pub fn compile_str(file: &Path, text: &str) -> Result<Site, SiteError> {
             "moet minstens 1 zijn".into(),
         ));
     }
+    let render = match s.render.as_deref() {
+        None => Render::default(),
+        Some(value) => Render::parse(value).ok_or_else(|| {
+            bad(
+                "site.render",
+                format!(
+                    "onbekende waarde {value:?} (toegestaan: {})",
+                    Render::VALUES.join(", ")
+                ),
+            )
+        })?,
+    };
     let site = Site {
         id: s.id,
         name: s.name,
@@ -169,6 +208,7 @@ pub fn compile_str(file: &Path, text: &str) -> Result<Site, SiteError> {
         max_pages,
         remove_after_missed_runs,
         enabled: s.enabled.unwrap_or(true),
+        render,
         ad_links_css: raw.listing.ad_links.clone(),
         ad_links: selector("listing.ad_links", &raw.listing.ad_links)
             .map_err(|p| bad("listing.ad_links", p))?,
@@ -346,6 +386,32 @@ phone = { selector = "a[href^='tel:']", attr = "href", all = true }
         ));
         let site = crate::site::load_file(path).unwrap();
         assert!(!site.enabled, "the template must stay disabled");
+    }
+
+    #[test]
+    fn render_defaults_to_http_and_accepts_chromium() {
+        assert_eq!(compile(GOOD).unwrap().render, Render::Http);
+        let text = GOOD.replace(
+            "requests_per_minute = 30",
+            "requests_per_minute = 30\nrender = \"chromium\"",
+        );
+        assert_eq!(compile(&text).unwrap().render, Render::Chromium);
+    }
+
+    #[test]
+    fn unknown_render_value_names_file_and_key() {
+        let text = GOOD.replace(
+            "requests_per_minute = 30",
+            "requests_per_minute = 30\nrender = \"firefox\"",
+        );
+        let msg = compile(&text).unwrap_err().to_string();
+        assert!(
+            msg.contains("demo-escort.toml")
+                && msg.contains("site.render")
+                && msg.contains("firefox")
+                && msg.contains("chromium"),
+            "{msg}"
+        );
     }
 
     #[test]

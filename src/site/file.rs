@@ -23,6 +23,8 @@ pub struct SiteSection {
     pub max_pages: Option<u32>,
     pub remove_after_missed_runs: Option<u32>,
     pub enabled: Option<bool>,
+    /// `"http"` (default) or `"chromium"`; checked by [`super::compile`].
+    pub render: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -8,7 +8,7 @@ pub mod parse;
 
 use std::path::{Path, PathBuf};
 
-pub use compile::{Field, Site};
+pub use compile::{Field, Render, Site};
 pub use parse::{AdPage, ListingPage};
 
 /// A site file that cannot be used. Every variant names the file.
