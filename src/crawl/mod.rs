@@ -281,24 +281,20 @@ pub async fn crawl_site_with_evidence(
         }
         let ev = evidence.write(&resp, &opts.user_agent)?;
         let captured_at = store::timestamp(resp.fetched_at);
-        let fetch_id = ads::insert_fetch(
-            store,
-            &NewFetch {
-                run_id,
-                url: url.to_string(),
-                page_kind: "ad",
-                http_status: Some(resp.status),
-                fetched_at: captured_at.clone(),
-                body_sha256: Some(ev.sha256.clone()),
-                body_size: Some(resp.body.len() as i64),
-                warc_file: Some(ev.file.clone()),
-                warc_offset: Some(ev.offset as i64),
-                warc_length: Some(ev.length as i64),
-                warc_record_sha256: Some(ev.record_sha256.clone()),
-                error: None,
-            },
-        )
-        .await?;
+        let fetch = NewFetch {
+            run_id,
+            url: url.to_string(),
+            page_kind: "ad",
+            http_status: Some(resp.status),
+            fetched_at: captured_at.clone(),
+            body_sha256: Some(ev.sha256.clone()),
+            body_size: Some(resp.body.len() as i64),
+            warc_file: Some(ev.file.clone()),
+            warc_offset: Some(ev.offset as i64),
+            warc_length: Some(ev.length as i64),
+            warc_record_sha256: Some(ev.record_sha256.clone()),
+            error: None,
+        };
         let page = parse::parse_ad(site, &resp.url, &resp.text());
         stats.ads_parsed += 1;
         stats.empty_title += i64::from(page.title.trim().is_empty());
@@ -306,6 +302,7 @@ pub async fn crawl_site_with_evidence(
         if page.is_empty() {
             tracing::warn!(%url, "advertentiepagina zonder titel en tekst: kloppen de selectors nog?");
             stats.errors += 1;
+            ads::insert_fetch(store, &fetch).await?;
             finish_page(store, run_id, &url, &stats, &mut frontier).await?;
             continue;
         }
@@ -319,7 +316,9 @@ pub async fn crawl_site_with_evidence(
             links: &page.links,
         });
         stats.ads_seen += 1;
+        // The fetch, the ad and its version, the frontier and the counters: one commit.
         let mut tx = store.pool().begin().await?;
+        let fetch_id = ads::insert_fetch_in(&mut tx, &fetch).await?;
         let outcome = ads::record_ad_in(
             &mut tx,
             &site.id,

@@ -41,6 +41,12 @@ pub struct NewFetch {
 }
 
 pub async fn insert_fetch(store: &Store, f: &NewFetch) -> Result<i64> {
+    let mut conn = store.pool().acquire().await?;
+    insert_fetch_in(&mut conn, f).await
+}
+
+/// [`insert_fetch`] inside the caller's transaction.
+pub async fn insert_fetch_in(conn: &mut SqliteConnection, f: &NewFetch) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO fetches (run_id, url, page_kind, http_status, fetched_at, body_sha256, body_size,
          warc_file, warc_offset, warc_length, warc_record_sha256, error)
@@ -58,7 +64,7 @@ pub async fn insert_fetch(store: &Store, f: &NewFetch) -> Result<i64> {
     .bind(f.warc_length)
     .bind(&f.warc_record_sha256)
     .bind(&f.error)
-    .fetch_one(store.pool())
+    .fetch_one(&mut *conn)
     .await?)
 }
 
