@@ -1,6 +1,7 @@
 //! Crawl runs: their counters, the persistent frontier that lets a killed run resume,
 //! selector health per run and per site.
 
+use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
 use super::{now, Result, Store};
@@ -29,6 +30,28 @@ pub struct RunStats {
     pub listing_errors: i64,
 }
 
+/// The counter columns, selected in [`RunStats`] field order from column `first` on.
+const STATS_COLUMNS: &str =
+    "pages, ads_seen, ads_new, ads_changed, ads_removed, ads_not_modified, \
+     ads_parsed, empty_title, empty_body, robots_blocked, errors, listing_errors";
+
+fn stats_at(r: &SqliteRow, first: usize) -> RunStats {
+    RunStats {
+        pages: r.get(first),
+        ads_seen: r.get(first + 1),
+        ads_new: r.get(first + 2),
+        ads_changed: r.get(first + 3),
+        ads_removed: r.get(first + 4),
+        ads_not_modified: r.get(first + 5),
+        ads_parsed: r.get(first + 6),
+        empty_title: r.get(first + 7),
+        empty_body: r.get(first + 8),
+        robots_blocked: r.get(first + 9),
+        errors: r.get(first + 10),
+        listing_errors: r.get(first + 11),
+    }
+}
+
 /// A run to work on: new, or an unfinished one picked up again.
 #[derive(Debug, Clone)]
 pub struct OpenRun {
@@ -49,14 +72,14 @@ pub struct FrontierEntry {
 /// The site's unfinished run if there is one (it was killed), else a new run.
 pub async fn open_run(store: &Store, site_id: &str) -> Result<OpenRun> {
     let mut tx = store.pool().begin().await?;
-    let unfinished = sqlx::query(
-        "SELECT id, pages, ads_seen, ads_new, ads_changed, ads_removed, ads_not_modified, ads_parsed,
-         empty_title, empty_body, robots_blocked, errors, listing_errors
-         FROM crawl_runs WHERE site_id = ? AND status = 'running' ORDER BY id DESC LIMIT 1",
-    )
-    .bind(site_id)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let sql = format!(
+        "SELECT id, {STATS_COLUMNS} FROM crawl_runs
+         WHERE site_id = ? AND status = 'running' ORDER BY id DESC LIMIT 1"
+    );
+    let unfinished = sqlx::query(&sql)
+        .bind(site_id)
+        .fetch_optional(&mut *tx)
+        .await?;
     let run = match unfinished {
         Some(r) => {
             let id: i64 = r.get(0);
@@ -67,20 +90,7 @@ pub async fn open_run(store: &Store, site_id: &str) -> Result<OpenRun> {
             OpenRun {
                 id,
                 resumed: true,
-                stats: RunStats {
-                    pages: r.get(1),
-                    ads_seen: r.get(2),
-                    ads_new: r.get(3),
-                    ads_changed: r.get(4),
-                    ads_removed: r.get(5),
-                    ads_not_modified: r.get(6),
-                    ads_parsed: r.get(7),
-                    empty_title: r.get(8),
-                    empty_body: r.get(9),
-                    robots_blocked: r.get(10),
-                    errors: r.get(11),
-                    listing_errors: r.get(12),
-                },
+                stats: stats_at(&r, 1),
             }
         }
         None => OpenRun {
@@ -309,15 +319,15 @@ pub async fn site_statuses(store: &Store) -> Result<Vec<SiteStatus>> {
 
 /// The site's newest runs, newest first.
 pub async fn recent_runs(store: &Store, site_id: &str, limit: i64) -> Result<Vec<RunSummary>> {
-    let rows = sqlx::query(
-        "SELECT id, started_at, status, duration_ms, pages, ads_seen, ads_new, ads_changed, ads_removed,
-         ads_not_modified, ads_parsed, empty_title, empty_body, robots_blocked, errors, listing_errors
-         FROM crawl_runs WHERE site_id = ? ORDER BY id DESC LIMIT ?",
-    )
-    .bind(site_id)
-    .bind(limit)
-    .fetch_all(store.pool())
-    .await?;
+    let sql = format!(
+        "SELECT id, started_at, status, duration_ms, {STATS_COLUMNS}
+         FROM crawl_runs WHERE site_id = ? ORDER BY id DESC LIMIT ?"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(site_id)
+        .bind(limit)
+        .fetch_all(store.pool())
+        .await?;
     Ok(rows
         .into_iter()
         .map(|r| RunSummary {
@@ -325,20 +335,7 @@ pub async fn recent_runs(store: &Store, site_id: &str, limit: i64) -> Result<Vec
             started_at: r.get(1),
             status: r.get(2),
             duration_ms: r.get(3),
-            stats: RunStats {
-                pages: r.get(4),
-                ads_seen: r.get(5),
-                ads_new: r.get(6),
-                ads_changed: r.get(7),
-                ads_removed: r.get(8),
-                ads_not_modified: r.get(9),
-                ads_parsed: r.get(10),
-                empty_title: r.get(11),
-                empty_body: r.get(12),
-                robots_blocked: r.get(13),
-                errors: r.get(14),
-                listing_errors: r.get(15),
-            },
+            stats: stats_at(&r, 4),
         })
         .collect())
 }
