@@ -42,3 +42,4 @@ pub mod review;
 pub mod rules;
 pub mod site;
 pub mod store;
+pub mod web;

@@ -1,6 +1,7 @@
 //! `webwacht demo`: the whole job on the embedded default. Starts the bundled demo ad
 //! site on 127.0.0.1, imports the demo register, crawls, extracts, flags and prints a
-//! Dutch summary. Works in its own data dir (`./data/demo/`), never the user's database.
+//! Dutch summary, then serves the review UI with two fresh demo accounts until Ctrl-C
+//! (`--no-serve`: stop after the summary). Works in its own data dir (`./data/demo/`), never the user's database.
 
 use std::path::PathBuf;
 
@@ -16,12 +17,14 @@ use crate::report::summary;
 use crate::rules::Policies;
 use crate::site;
 use crate::store::Store;
+use crate::web::auth::random_token;
+use crate::web::{hash_password, Role};
 
 pub const DEMO_DATA_DIR: &str = "./data/demo";
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// Stop na de samenvatting (anders blijft de demosite draaien tot Ctrl-C)
+    /// Stop na de samenvatting (anders draaien de demosite en de beoordelingsomgeving tot Ctrl-C)
     #[arg(long)]
     pub no_serve: bool,
 }
@@ -82,7 +85,6 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<()> {
     )
     .await?;
     let summary = summary::summarise(&store).await?;
-    store.close().await;
 
     println!("\n== webwacht demo: samenvatting ==");
     for r in &reports {
@@ -105,11 +107,38 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<()> {
     println!("(Niet geïnstalleerd? Vervang `webwacht` door `cargo run --release --`.)");
 
     if args.no_serve {
+        store.close().await;
         server.shutdown().await;
         return Ok(());
     }
-    println!("\nDe demosite blijft draaien op {base} — stop met Ctrl-C.");
-    tokio::signal::ctrl_c().await?;
+    println!(
+        "\nBeoordelingsomgeving: log in met een van deze demo-accounts (wachtwoord nieuw per run):"
+    );
+    for (name, role) in [
+        ("rechercheur", Role::Researcher),
+        ("coordinator", Role::Coordinator),
+    ] {
+        let password = &random_token()[..20];
+        demo_user(&store, name, role, password).await?;
+        println!("  {name:<12} {password}   ({})", role.dutch());
+    }
+    println!("De demosite blijft draaien op {base}.");
+    // The configured port if it is free, else any free one: the demo must start anyway.
+    let bind = if std::net::TcpListener::bind(&cfg.bind).is_ok() {
+        cfg.bind.clone()
+    } else {
+        "127.0.0.1:0".to_string()
+    };
+    super::serve::serve_until_ctrl_c(store, &cfg, &bind).await?;
     server.shutdown().await;
+    Ok(())
+}
+
+/// Create a demo account, or give an existing one this run's password.
+async fn demo_user(store: &Store, name: &str, role: Role, password: &str) -> anyhow::Result<()> {
+    let hash = hash_password(password).map_err(anyhow::Error::msg)?;
+    if !crate::store::users::set_password(store, name, &hash).await? {
+        crate::store::users::create_user(store, name, &hash, role.as_str(), None).await?;
+    }
     Ok(())
 }

@@ -10,7 +10,9 @@ mod flags;
 mod places;
 mod register;
 mod selectors;
+mod serve;
 mod sites;
+mod user;
 
 use std::path::PathBuf;
 
@@ -94,6 +96,11 @@ pub enum Command {
     Selectors(selectors::SelectorsCommand),
     /// Gezondheid van elke site en de statistiek van de laatste crawlrondes
     Sites(sites::SitesArgs),
+    /// De beoordelingsomgeving (web) starten
+    Serve(serve::ServeArgs),
+    /// Gebruikers van de beoordelingsomgeving beheren
+    #[command(subcommand)]
+    User(user::UserCommand),
 }
 
 impl Cli {
@@ -129,5 +136,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Places(cmd) => places::run(&cli.config()?, cmd).await,
         Command::Selectors(cmd) => selectors::run(&cli.config()?, cmd).await,
         Command::Sites(args) => sites::run(&cli.config()?, args).await,
+        Command::Serve(args) => serve::run(&cli.config()?, args).await,
+        Command::User(cmd) => user::run(&cli.config()?, cmd).await,
     }
 }

@@ -85,6 +85,83 @@ impl fmt::Display for FlagStatus {
     }
 }
 
+/// What a person can do with a flag on its review screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// The signal holds: it goes to enforcement and on the weekly list.
+    Confirm,
+    /// The signal does not hold; a note saying why is required.
+    Dismiss,
+    /// Hand the flag to a coordinator; it stays in review.
+    Escalate,
+}
+
+/// Who is acting, as far as the lifecycle cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    Researcher,
+    Coordinator,
+}
+
+/// Why an action is refused; the text is for people (Dutch).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal(pub &'static str);
+
+impl Action {
+    pub fn parse(s: &str) -> Option<Action> {
+        match s {
+            "confirm" => Some(Action::Confirm),
+            "dismiss" => Some(Action::Dismiss),
+            "escalate" => Some(Action::Escalate),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Confirm => "confirm",
+            Action::Dismiss => "dismiss",
+            Action::Escalate => "escalate",
+        }
+    }
+
+    /// The move this action makes from `from`, checked against the lifecycle and who acts.
+    /// Returns the new status and whether the flag is (still) escalated afterwards.
+    pub fn apply(
+        self,
+        from: FlagStatus,
+        escalated: bool,
+        actor: Actor,
+        note: &str,
+    ) -> Result<(FlagStatus, bool), Refusal> {
+        if !from.is_open() {
+            return Err(Refusal(
+                "over dit signaal is al beslist; het kan niet opnieuw beoordeeld worden",
+            ));
+        }
+        if escalated && actor != Actor::Coordinator {
+            return Err(Refusal(
+                "dit signaal is voorgelegd aan een coördinator; alleen een coördinator beslist",
+            ));
+        }
+        let to = match self {
+            Action::Confirm => FlagStatus::Confirmed,
+            Action::Dismiss if note.trim().is_empty() => {
+                return Err(Refusal("een toelichting is verplicht bij afwijzen"))
+            }
+            Action::Dismiss => FlagStatus::Dismissed,
+            Action::Escalate if escalated => {
+                return Err(Refusal("dit signaal is al voorgelegd aan een coördinator"))
+            }
+            Action::Escalate => FlagStatus::InReview,
+        };
+        if from != to && !from.can_move_to(to) {
+            return Err(Refusal("deze statuswijziging past niet in de levenscyclus"));
+        }
+        Ok((to, self == Action::Escalate))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,6 +180,43 @@ mod tests {
             !Confirmed.can_move_to(Resolved),
             "a decided flag keeps its status"
         );
+    }
+
+    #[test]
+    fn dismissal_needs_a_note() {
+        let r = Action::Dismiss.apply(New, false, Actor::Researcher, "  ");
+        assert!(r.is_err());
+        assert_eq!(
+            Action::Dismiss.apply(New, false, Actor::Researcher, "prijs, geen telefoon"),
+            Ok((Dismissed, false))
+        );
+    }
+
+    #[test]
+    fn escalated_flags_are_for_coordinators() {
+        assert_eq!(
+            Action::Escalate.apply(New, false, Actor::Researcher, ""),
+            Ok((InReview, true))
+        );
+        assert!(Action::Confirm
+            .apply(InReview, true, Actor::Researcher, "")
+            .is_err());
+        assert_eq!(
+            Action::Confirm.apply(InReview, true, Actor::Coordinator, ""),
+            Ok((Confirmed, false))
+        );
+        assert!(Action::Escalate
+            .apply(InReview, true, Actor::Coordinator, "")
+            .is_err());
+    }
+
+    #[test]
+    fn decided_flags_stay_decided() {
+        for from in [Confirmed, Dismissed, Reported, Closed, Resolved] {
+            assert!(Action::Confirm
+                .apply(from, false, Actor::Coordinator, "x")
+                .is_err());
+        }
     }
 
     #[test]

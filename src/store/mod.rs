@@ -8,7 +8,9 @@ pub mod audit;
 pub mod flags;
 pub mod gazetteer;
 pub mod register;
+pub mod review;
 pub mod runs;
+pub mod users;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -28,6 +30,9 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database: {0}")]
     Sql(#[from] sqlx::Error),
+    /// A write that conflicts with what is stored; the message is Dutch and for people.
+    #[error("{0}")]
+    Conflict(String),
     #[error("unsupported database URL {0:?}: this version supports sqlite:// only")]
     Unsupported(String),
     #[error("cannot create data directory {path}: {source}")]

@@ -52,7 +52,9 @@ use reqwest::header::{HeaderName, CONTENT_LENGTH, TRANSFER_ENCODING};
 use sha2::{Digest, Sha256};
 
 use super::fetch::Response;
-pub use verify::{check_record, verify_all, Check, VerifyEvent, VerifySummary, PROGRESS_EVERY};
+pub use verify::{
+    check_record, read_response, verify_all, Check, VerifyEvent, VerifySummary, PROGRESS_EVERY,
+};
 
 /// Close a WARC file once it is this large (the next write starts a new one).
 pub const ROTATE_BYTES: u64 = 256 * 1024 * 1024;

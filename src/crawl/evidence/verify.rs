@@ -108,6 +108,36 @@ pub fn check_record(dir: &Path, r: &StoredEvidence) -> Check {
     }
 }
 
+/// The HTTP response a stored record holds: its Content-Type and its body, after the
+/// whole-record SHA-256 (when stored) has been checked, so that the review UI never
+/// shows a capture that differs from what was recorded.
+pub fn read_response(dir: &Path, r: &StoredEvidence) -> Result<(Option<String>, Vec<u8>), String> {
+    match check_record(dir, r) {
+        Check::Ok => {}
+        Check::Missing(why) => return Err(format!("het bewijs ontbreekt: {why}")),
+        Check::Mismatch(why) => return Err(format!("het bewijs klopt niet: {}", why.join("; "))),
+    }
+    let bytes = read_span(&dir.join(&r.file), r.offset as u64, r.length as u64)
+        .map_err(|e| format!("bestand niet leesbaar: {e}"))?
+        .ok_or("het record ontbreekt")?;
+    let mut records = warc::WarcReader::new(&bytes[..]).iter_raw_records();
+    let Some(Ok((_, block))) = records.next() else {
+        return Err("geen geldig WARC-record".into());
+    };
+    let split = block
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .ok_or("geen volledige HTTP-kop in het record")?;
+    let head = String::from_utf8_lossy(&block[..split]);
+    let content_type = head.lines().skip(1).find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        k.trim()
+            .eq_ignore_ascii_case("content-type")
+            .then(|| v.trim().to_string())
+    });
+    Ok((content_type, block[split + 4..].to_vec()))
+}
+
 /// `length` bytes at `offset`, or `None` when the file ends before that.
 fn read_span(path: &Path, offset: u64, length: u64) -> std::io::Result<Option<Vec<u8>>> {
     let mut f = File::open(path)?;

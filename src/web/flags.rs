@@ -1,0 +1,575 @@
+//! The queue (`/flags`), one flag on one screen (`/flags/{id}`) and deciding it.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::Form;
+use serde::Deserialize;
+
+use super::auth::{Chrome, Session};
+use super::{AppState, Role, WebError};
+use crate::review::{Action, Actor, FlagStatus};
+use crate::rules::Rule;
+use crate::store::review::{self as rv, QueueFilter, QueueRow, Sort};
+
+/// Flags per page of the queue.
+pub const PER_PAGE: i64 = 50;
+
+/// Dutch label of a rule code (the code itself for rules this version does not know).
+pub fn rule_label(code: &str) -> String {
+    Rule::parse(code).map_or_else(|| code.to_string(), |r| r.title().to_string())
+}
+
+/// Dutch label of a status.
+pub fn status_label(status: &str) -> String {
+    match FlagStatus::parse(status) {
+        Some(s) => s.dutch().to_string(),
+        None => status.to_string(),
+    }
+}
+
+/// NL Design System status-badge modifier of a flag status.
+pub fn badge(status: &str) -> &'static str {
+    match status {
+        "new" => "neutral",
+        "in_review" => "warning",
+        "confirmed" => "danger",
+        "reported" => "invalid",
+        "resolved" => "safe",
+        _ => "inactive",
+    }
+}
+
+/// A queue row ready for a template.
+pub struct RowView {
+    pub id: i64,
+    pub rule_label: String,
+    pub strength: i64,
+    pub status_label: String,
+    pub badge: &'static str,
+    pub municipality: String,
+    pub site_id: String,
+    pub first_seen: String,
+    pub last_seen: String,
+    pub escalated: bool,
+}
+
+impl From<QueueRow> for RowView {
+    fn from(r: QueueRow) -> RowView {
+        RowView {
+            id: r.id,
+            rule_label: rule_label(&r.rule),
+            strength: r.strength,
+            status_label: status_label(&r.status),
+            badge: badge(&r.status),
+            municipality: r
+                .municipality_name
+                .or(r.municipality_code)
+                .unwrap_or_else(|| "onbekend".into()),
+            site_id: r.site_id,
+            first_seen: day(&r.first_seen).to_string(),
+            last_seen: day(&r.last_seen).to_string(),
+            escalated: r.escalated,
+        }
+    }
+}
+
+/// `2026-11-30T08:00:00Z` → `2026-11-30 08:00`.
+fn day(ts: &str) -> String {
+    ts.get(..16)
+        .map_or_else(|| ts.to_string(), |s| s.replace('T', " "))
+}
+
+pub async fn redirect_home() -> Redirect {
+    Redirect::to("/flags")
+}
+
+/// The queue's query string, as typed (all text, so that a bad value gets a Dutch error
+/// that names it instead of a generic rejection).
+#[derive(Debug, Deserialize, Default, Clone)]
+pub struct QueueParams {
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub rule: String,
+    #[serde(default)]
+    pub municipality: String,
+    #[serde(default)]
+    pub site: String,
+    #[serde(default)]
+    pub min_strength: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+    #[serde(default)]
+    pub sort: String,
+    #[serde(default)]
+    pub escalated: String,
+    #[serde(default)]
+    pub page: String,
+}
+
+impl QueueParams {
+    fn filter(&self) -> Result<(QueueFilter, Sort, i64), WebError> {
+        let opt = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
+        let status = opt(&self.status);
+        if let Some(s) = &status {
+            if FlagStatus::parse(s).is_none() {
+                return Err(WebError::BadRequest(format!("onbekende status {s:?}")));
+            }
+        }
+        let date = |name: &str, s: &str| -> Result<Option<String>, WebError> {
+            match opt(s) {
+                None => Ok(None),
+                Some(d) if chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").is_ok() => Ok(Some(d)),
+                Some(d) => Err(WebError::BadRequest(format!(
+                    "{name}: {d:?} is geen datum (JJJJ-MM-DD)"
+                ))),
+            }
+        };
+        let min_strength = match opt(&self.min_strength) {
+            None => None,
+            Some(s) => match s.parse::<i64>() {
+                Ok(n) if (0..=10).contains(&n) => Some(n),
+                _ => {
+                    return Err(WebError::BadRequest(format!(
+                        "sterkte vanaf: {s:?} is geen getal van 0 tot en met 10"
+                    )))
+                }
+            },
+        };
+        let sort = match self.sort.as_str() {
+            "" | "strength" => Sort::Strength,
+            "newest" => Sort::Newest,
+            "oldest" => Sort::Oldest,
+            other => {
+                return Err(WebError::BadRequest(format!(
+                    "onbekende sortering {other:?}"
+                )))
+            }
+        };
+        let page = match opt(&self.page) {
+            None => 1,
+            Some(p) => p
+                .parse::<i64>()
+                .ok()
+                .filter(|p| (1..=1_000_000).contains(p))
+                .ok_or_else(|| WebError::BadRequest(format!("pagina {p:?} bestaat niet")))?,
+        };
+        Ok((
+            QueueFilter {
+                status,
+                rule: opt(&self.rule),
+                municipality: opt(&self.municipality),
+                site: opt(&self.site),
+                min_strength,
+                from: date("eerst gezien vanaf", &self.from)?,
+                to: date("tot en met", &self.to)?,
+                escalated_only: !self.escalated.is_empty(),
+                ids: None,
+            },
+            sort,
+            page,
+        ))
+    }
+
+    /// This query string with other values for some keys.
+    fn href(&self, status: Option<&str>, page: Option<i64>) -> String {
+        let mut s = url::form_urlencoded::Serializer::new(String::new());
+        let status = status.unwrap_or(&self.status);
+        let page = page.map(|p| p.to_string()).unwrap_or_default();
+        for (k, v) in [
+            ("status", status),
+            ("rule", &self.rule),
+            ("municipality", &self.municipality),
+            ("site", &self.site),
+            ("min_strength", &self.min_strength),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("sort", &self.sort),
+            ("escalated", &self.escalated),
+            ("page", &page),
+        ] {
+            if !v.is_empty() {
+                s.append_pair(k, v);
+            }
+        }
+        format!("/flags?{}", s.finish())
+    }
+}
+
+pub struct StatusLink {
+    pub label: String,
+    pub count: i64,
+    pub href: String,
+    pub current: bool,
+}
+
+pub struct StatusLinks {
+    pub all: String,
+    pub per_status: Vec<StatusLink>,
+}
+
+/// The form's current values, for re-rendering.
+pub struct FormValues {
+    pub status: String,
+    pub rule: String,
+    pub municipality: String,
+    pub site: String,
+    pub min_strength: String,
+    pub from: String,
+    pub to: String,
+    pub sort: String,
+    pub escalated: bool,
+}
+
+#[derive(Template)]
+#[template(path = "flags.html")]
+struct QueuePage {
+    chrome: Option<Chrome>,
+    f: FormValues,
+    statuses: Vec<(&'static str, String)>,
+    rules: Vec<(String, String)>,
+    municipalities: Vec<(String, String)>,
+    sites: Vec<String>,
+    rows: Vec<RowView>,
+    total: i64,
+    status_total: i64,
+    status_links: StatusLinks,
+    page: i64,
+    pages: i64,
+    prev_href: Option<String>,
+    next_href: Option<String>,
+}
+
+pub async fn get_queue(
+    State(state): State<AppState>,
+    session: Session,
+    Query(params): Query<QueueParams>,
+) -> Result<Html<String>, WebError> {
+    let (filter, sort, page) = params.filter()?;
+    let scope = session.scope();
+    let result = rv::queue(&state.store, &scope, &filter, sort, page, PER_PAGE).await?;
+    let choices = rv::filter_choices(&state.store, &scope).await?;
+    let pages = ((result.total + PER_PAGE - 1) / PER_PAGE).max(1);
+    let statuses = match session.role {
+        Role::Municipality => rv::MUNICIPALITY_STATUSES
+            .iter()
+            .map(|s| (*s, status_label(s)))
+            .collect(),
+        _ => FlagStatus::ALL
+            .iter()
+            .map(|s| (s.as_str(), s.dutch().to_string()))
+            .collect(),
+    };
+    let status_links = StatusLinks {
+        all: params.href(Some(""), None),
+        per_status: result
+            .per_status
+            .iter()
+            .map(|(s, n)| StatusLink {
+                label: status_label(s),
+                count: *n,
+                href: params.href(Some(s), None),
+                current: params.status == *s,
+            })
+            .collect(),
+    };
+    let page_view = QueuePage {
+        chrome: Some(session.chrome("flags")),
+        f: FormValues {
+            status: params.status.clone(),
+            rule: params.rule.clone(),
+            municipality: params.municipality.clone(),
+            site: params.site.clone(),
+            min_strength: params.min_strength.clone(),
+            from: params.from.clone(),
+            to: params.to.clone(),
+            sort: params.sort.clone(),
+            escalated: !params.escalated.is_empty(),
+        },
+        statuses,
+        rules: choices
+            .rules
+            .iter()
+            .map(|r| (r.clone(), rule_label(r)))
+            .collect(),
+        municipalities: choices.municipalities,
+        sites: choices.sites,
+        rows: result.rows.into_iter().map(RowView::from).collect(),
+        total: result.total,
+        status_total: result.per_status.iter().map(|(_, n)| n).sum(),
+        status_links,
+        page,
+        pages,
+        prev_href: (page > 1).then(|| params.href(None, Some(page - 1))),
+        next_href: (page < pages).then(|| params.href(None, Some(page + 1))),
+    };
+    Ok(Html(page_view.render()?))
+}
+
+/// A piece of the ad text; `hit` pieces are extracted numbers.
+pub struct Segment {
+    pub text: String,
+    pub hit: bool,
+}
+
+/// Split `text` into pieces, marking every occurrence of a needle. Overlapping hits
+/// merge. Works on byte offsets of exact matches, so it never splits a character.
+pub fn highlight(text: &str, needles: &[&str]) -> Vec<Segment> {
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    for n in needles.iter().filter(|n| n.trim().chars().count() >= 3) {
+        spans.extend(text.match_indices(*n).map(|(i, m)| (i, i + m.len())));
+    }
+    spans.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (s, e) in spans {
+        match merged.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    let mut out = Vec::new();
+    let mut at = 0;
+    for (s, e) in merged {
+        if s > at {
+            out.push(Segment {
+                text: text[at..s].to_string(),
+                hit: false,
+            });
+        }
+        out.push(Segment {
+            text: text[s..e].to_string(),
+            hit: true,
+        });
+        at = e;
+    }
+    if at < text.len() {
+        out.push(Segment {
+            text: text[at..].to_string(),
+            hit: false,
+        });
+    }
+    out
+}
+
+#[derive(Template)]
+#[template(path = "flag.html")]
+struct FlagPage {
+    chrome: Option<Chrome>,
+    d: rv::FlagDetail,
+    rule_label: String,
+    status_label: String,
+    badge: &'static str,
+    municipality: String,
+    segments: Vec<Segment>,
+    snapshot: Option<String>,
+    snapshot_missing: String,
+    url_is_web: bool,
+    can_decide: bool,
+    can_escalate: bool,
+    no_decide_reason: Option<&'static str>,
+    csrf: String,
+    message: Option<String>,
+}
+
+pub fn parse_id(raw: &str) -> Result<i64, WebError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or(WebError::NotFound)
+}
+
+/// Is this an address a browser may follow (http or https)? Anything else is shown as
+/// text, never as a link: ad URLs come from outside.
+pub fn is_web_url(u: &str) -> bool {
+    url::Url::parse(u).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
+}
+
+async fn render_flag(
+    state: &AppState,
+    session: &Session,
+    id: i64,
+    message: Option<String>,
+) -> Result<Response, WebError> {
+    let d = rv::flag_detail(&state.store, &session.scope(), id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    session.audit_view(state, &format!("flag:{id}")).await?;
+    let status = FlagStatus::parse(&d.status);
+    let escalated = d.escalated_at.is_some();
+    let (can_decide, no_decide_reason) = match (session.role, status) {
+        (Role::Municipality, _) => (false, None),
+        (_, Some(s)) if !s.is_open() => (false, Some("Over dit signaal is al beslist.")),
+        (Role::Researcher, _) if escalated => (
+            false,
+            Some("Dit signaal is voorgelegd aan een coördinator; die beslist."),
+        ),
+        (_, Some(_)) => (true, None),
+        (_, None) => (false, None),
+    };
+    let text = [d.title.as_deref(), d.body.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let needles: Vec<&str> = d
+        .phones
+        .iter()
+        .map(|p| p.raw.as_str())
+        .chain(d.numbers.iter().map(|n| n.value.as_str()))
+        .collect();
+    let segments = highlight(&text, &needles);
+    let (snapshot, snapshot_missing) = match &d.evidence {
+        Some(ev) => match super::pages::captured_html(&state.evidence_dir, ev) {
+            Ok(html) => (Some(html), String::new()),
+            Err(why) => (None, why),
+        },
+        None => (
+            None,
+            "Van deze vastlegging is geen pagina bewaard.".to_string(),
+        ),
+    };
+    let page = FlagPage {
+        chrome: Some(session.chrome("flags")),
+        rule_label: rule_label(&d.rule),
+        status_label: status_label(&d.status),
+        badge: badge(&d.status),
+        municipality: d
+            .municipality_name
+            .clone()
+            .or(d.municipality_code.clone())
+            .unwrap_or_else(|| "onbekend".into()),
+        segments,
+        snapshot,
+        snapshot_missing,
+        url_is_web: is_web_url(&d.url),
+        can_decide,
+        can_escalate: can_decide && !escalated && session.role == Role::Researcher,
+        no_decide_reason,
+        csrf: session.csrf.clone(),
+        message,
+        d,
+    };
+    let status = if page.message.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    Ok((status, Html(page.render()?)).into_response())
+}
+
+pub async fn get_flag(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    render_flag(&state, &session, parse_id(&id)?, None).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DecisionForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    note: String,
+    /// The status the reviewer saw.
+    #[serde(default)]
+    status: String,
+}
+
+/// Longest note stored with a decision.
+pub const MAX_NOTE_CHARS: usize = 4000;
+
+pub async fn post_decision(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Form(form): Form<DecisionForm>,
+) -> Result<Response, WebError> {
+    session.check_csrf(&form.csrf)?;
+    let id = parse_id(&id)?;
+    let actor = match session.role {
+        Role::Researcher => Actor::Researcher,
+        Role::Coordinator => Actor::Coordinator,
+        Role::Municipality => {
+            return Err(WebError::Forbidden(
+                "gemeenten kunnen signalen alleen inzien, niet beoordelen",
+            ))
+        }
+    };
+    let action = Action::parse(&form.action)
+        .ok_or_else(|| WebError::BadRequest(format!("onbekende beslissing {:?}", form.action)))?;
+    if form.note.chars().count() > MAX_NOTE_CHARS {
+        return Err(WebError::BadRequest(format!(
+            "de toelichting is langer dan {MAX_NOTE_CHARS} tekens"
+        )));
+    }
+    let d = rv::flag_detail(&state.store, &session.scope(), id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    if d.status != form.status {
+        return render_flag(
+            &state,
+            &session,
+            id,
+            Some("Het signaal is intussen gewijzigd; bekijk het opnieuw en beslis dan.".into()),
+        )
+        .await;
+    }
+    let from = FlagStatus::parse(&d.status)
+        .ok_or_else(|| WebError::Internal(format!("unknown status {:?}", d.status)))?;
+    let note = form.note.trim();
+    let (to, escalated) = match action.apply(from, d.escalated_at.is_some(), actor, note) {
+        Ok(x) => x,
+        Err(refusal) => {
+            let mut m = refusal.0.to_string();
+            if let Some(first) = m.get(..1) {
+                m = first.to_uppercase() + &m[1..];
+            }
+            return render_flag(&state, &session, id, Some(format!("{m}."))).await;
+        }
+    };
+    rv::decide(
+        &state.store,
+        &rv::NewDecision {
+            flag_id: id,
+            actor: &session.name,
+            expected_status: &d.status,
+            to_status: to.as_str(),
+            escalate: escalated,
+            note: (!note.is_empty()).then_some(note),
+            action: action.as_str(),
+        },
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/flags/{id}")).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn highlight_marks_and_merges() {
+        let s = highlight("bel 06-12345678 of 06-12345678!", &["06-12345678", "12345"]);
+        let hits: Vec<_> = s
+            .iter()
+            .filter(|s| s.hit)
+            .map(|s| s.text.as_str())
+            .collect();
+        assert_eq!(hits, ["06-12345678", "06-12345678"]);
+        let joined: String = s.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(joined, "bel 06-12345678 of 06-12345678!");
+    }
+
+    #[test]
+    fn only_web_urls_are_links() {
+        assert!(is_web_url("https://ads.example/a/1"));
+        assert!(!is_web_url("javascript:alert(1)"));
+        assert!(!is_web_url("data:text/html,<script>"));
+    }
+}
