@@ -261,11 +261,7 @@ pub async fn get_sites(
         .into_iter()
         .map(|s| {
             let broken = s.health == "broken";
-            let stats = s
-                .last_run
-                .as_ref()
-                .map(|r| r.stats)
-                .unwrap_or_default();
+            let stats = s.last_run.as_ref().map(|r| r.stats).unwrap_or_default();
             SiteView {
                 id: s.id,
                 health_label: if broken { "defect" } else { "in orde" },
