@@ -989,7 +989,7 @@ async fn a_municipality_sees_only_its_own_decided_signals() {
     let a = rdam.get(&format!("/flags/{other}")).await;
     assert_eq!(a.status, StatusCode::NOT_FOUND);
     let a = rdam
-        .get(&format!("/flags?municipality=GM0363&status=confirmed"))
+        .get("/flags?municipality=GM0363&status=confirmed")
         .await;
     assert!(queue_ids(&a.body).is_empty());
     // Nor does its own flag before a researcher confirmed it.
