@@ -19,13 +19,15 @@
 //! | [`register`] | the licence register: CSV import with row-level validation, the model |
 //! | [`rules`] | the rule engine, one file per rule family, municipal policy; produces flags |
 //! | [`review`] | the flag lifecycle: statuses and the moves allowed between them |
+//! | [`web`] | the review UI: axum routes, askama templates (`templates/`), sessions, CSRF, roles, security headers |
 //! | [`report`] | flag listings (table, JSON, CSV), the demo summary; later the weekly lists |
 //! | [`store`] | all SQL: SQLite (WAL) via sqlx, one file per aggregate, migrations under `migrations/` |
 //! | [`demo`] | the bundled demo ad site, its site file and register, used by `webwacht demo` and the tests |
 //! | [`error`] | the exit-code enum that `main` maps every result to |
 //!
 //! Outside `src/`: `selectors/` (site files), `migrations/` (SQL, per database),
-//! `gazetteer/` (municipalities and places), `tests/` (binary and servers on loopback),
+//! `gazetteer/` (municipalities and places), `templates/` (the UI's pages), `assets/`
+//! (NL Design System CSS, vendored, and ours), `tests/` (binary and servers on loopback),
 //! `docs/data-model.md` (tables and the columns that hold personal data).
 //!
 //! `main.rs` only parses the command line, starts logging and calls [`cli::run`].

@@ -49,3 +49,8 @@ pub async fn get_asset(Path(path): Path<String>) -> Result<Response, WebError> {
     )
         .into_response())
 }
+
+/// Browsers ask for it on every site; an empty answer keeps their consoles quiet.
+pub async fn get_favicon() -> axum::http::StatusCode {
+    axum::http::StatusCode::NO_CONTENT
+}

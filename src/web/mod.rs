@@ -67,6 +67,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(pages::get_healthz))
         .route("/metrics", get(pages::get_metrics))
         .route("/assets/{*path}", get(assets::get_asset))
+        .route("/favicon.ico", get(assets::get_favicon))
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn(security::headers))
         .with_state(state)
