@@ -547,6 +547,15 @@ pub async fn post_login(
     };
     state.throttle.succeed(&name_key);
     state.throttle.succeed(&addr_key);
+    // Sweep ended sessions now and then: at every login is often enough.
+    let now = Utc::now();
+    let idle_before = now - chrono::Duration::from_std(SESSION_IDLE).unwrap_or_default();
+    users::purge_sessions(
+        &state.store,
+        &store::timestamp(now),
+        &store::timestamp(idle_before),
+    )
+    .await?;
     let token = random_token();
     let expires =
         store::timestamp(Utc::now() + chrono::Duration::from_std(SESSION_MAX).unwrap_or_default());
