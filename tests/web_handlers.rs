@@ -869,7 +869,7 @@ async fn researcher_confirms_dismisses_and_escalates() {
     assert_eq!(a.status, StatusCode::SEE_OTHER);
     assert_eq!(status_of(&env.store, ids[1]).await, "dismissed");
     let note: String =
-        sqlx::query_scalar("SELECT note FROM decisions WHERE flag_id = ? AND actor = 'rita'")
+        sqlx::query_scalar("SELECT note FROM decisions WHERE flag_id = ? AND actor = 'rita' AND to_status = 'dismissed'")
             .bind(ids[1])
             .fetch_one(env.store.pool())
             .await
@@ -930,6 +930,24 @@ async fn researcher_confirms_dismisses_and_escalates() {
             ("system".to_string(), "new".to_string()),
             ("rita".to_string(), "in_review".to_string()),
             ("coco".to_string(), "confirmed".to_string())
+        ]
+    );
+    // A decision on a new flag passes through review: the lifecycle of DESIGN.
+    let steps: Vec<(Option<String>, String)> = sqlx::query(
+        "SELECT from_status, to_status FROM decisions WHERE flag_id = ? AND actor = 'rita' ORDER BY id",
+    )
+    .bind(ids[1])
+    .fetch_all(env.store.pool())
+    .await
+    .unwrap()
+    .into_iter()
+    .map(|r| (r.get(0), r.get(1)))
+    .collect();
+    assert_eq!(
+        steps,
+        [
+            (Some("new".to_string()), "in_review".to_string()),
+            (Some("in_review".to_string()), "dismissed".to_string())
         ]
     );
     for (actor, action, id) in [

@@ -70,7 +70,7 @@ impl FlagStatus {
         matches!(
             (self, to),
             (New, InReview)
-                | (New | InReview, Confirmed | Dismissed)
+                | (InReview, Confirmed | Dismissed)
                 | (Confirmed, Reported)
                 | (Reported, Closed)
                 | (New | InReview, Resolved)
@@ -125,15 +125,16 @@ impl Action {
         }
     }
 
-    /// The move this action makes from `from`, checked against the lifecycle and who acts.
-    /// Returns the new status and whether the flag is (still) escalated afterwards.
+    /// The moves this action makes from `from`, checked against the lifecycle and who
+    /// acts: every status the flag passes through, in order (a decision on a `new` flag
+    /// first takes it into review), and whether it is escalated afterwards.
     pub fn apply(
         self,
         from: FlagStatus,
         escalated: bool,
         actor: Actor,
         note: &str,
-    ) -> Result<(FlagStatus, bool), Refusal> {
+    ) -> Result<Moves, Refusal> {
         if !from.is_open() {
             return Err(Refusal(
                 "over dit signaal is al beslist; het kan niet opnieuw beoordeeld worden",
@@ -155,10 +156,42 @@ impl Action {
             }
             Action::Escalate => FlagStatus::InReview,
         };
-        if from != to && !from.can_move_to(to) {
-            return Err(Refusal("deze statuswijziging past niet in de levenscyclus"));
+        let mut steps = Vec::new();
+        let mut at = from;
+        if at == FlagStatus::New {
+            steps.push(FlagStatus::InReview);
+            at = FlagStatus::InReview;
         }
-        Ok((to, self == Action::Escalate))
+        if at != to {
+            if !at.can_move_to(to) {
+                return Err(Refusal("deze statuswijziging past niet in de levenscyclus"));
+            }
+            steps.push(to);
+        }
+        if steps.is_empty() {
+            // Escalating a flag already in review: the status stays, the hand-over is
+            // still a decision in its history.
+            steps.push(to);
+        }
+        Ok(Moves {
+            steps,
+            escalated: self == Action::Escalate,
+        })
+    }
+}
+
+/// What a permitted action does to a flag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Moves {
+    /// Every status the flag passes through, in order; the last is where it ends.
+    pub steps: Vec<FlagStatus>,
+    /// Escalated to a coordinator afterwards.
+    pub escalated: bool,
+}
+
+impl Moves {
+    pub fn end(&self) -> FlagStatus {
+        *self.steps.last().expect("an action moves at least once")
     }
 }
 
@@ -172,6 +205,7 @@ mod tests {
         assert!(New.can_move_to(InReview));
         assert!(InReview.can_move_to(Confirmed));
         assert!(InReview.can_move_to(Dismissed));
+        assert!(!New.can_move_to(Confirmed), "new goes through review first");
         assert!(Confirmed.can_move_to(Reported));
         assert!(Reported.can_move_to(Closed));
         assert!(!Dismissed.can_move_to(Confirmed));
@@ -187,8 +221,11 @@ mod tests {
         let r = Action::Dismiss.apply(New, false, Actor::Researcher, "  ");
         assert!(r.is_err());
         assert_eq!(
-            Action::Dismiss.apply(New, false, Actor::Researcher, "prijs, geen telefoon"),
-            Ok((Dismissed, false))
+            Action::Dismiss
+                .apply(New, false, Actor::Researcher, "prijs, geen telefoon")
+                .map(|m| m.steps),
+            Ok(vec![InReview, Dismissed]),
+            "a decision on a new flag passes through review"
         );
     }
 
@@ -196,14 +233,27 @@ mod tests {
     fn escalated_flags_are_for_coordinators() {
         assert_eq!(
             Action::Escalate.apply(New, false, Actor::Researcher, ""),
-            Ok((InReview, true))
+            Ok(Moves {
+                steps: vec![InReview],
+                escalated: true
+            })
+        );
+        assert_eq!(
+            Action::Escalate.apply(InReview, false, Actor::Researcher, ""),
+            Ok(Moves {
+                steps: vec![InReview],
+                escalated: true
+            })
         );
         assert!(Action::Confirm
             .apply(InReview, true, Actor::Researcher, "")
             .is_err());
         assert_eq!(
             Action::Confirm.apply(InReview, true, Actor::Coordinator, ""),
-            Ok((Confirmed, false))
+            Ok(Moves {
+                steps: vec![Confirmed],
+                escalated: false
+            })
         );
         assert!(Action::Escalate
             .apply(InReview, true, Actor::Coordinator, "")

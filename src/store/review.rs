@@ -577,7 +577,8 @@ pub struct NewDecision<'a> {
     pub actor: &'a str,
     /// The status the person saw; the decision fails if it changed meanwhile.
     pub expected_status: &'a str,
-    pub to_status: &'a str,
+    /// Every status the flag passes through, in order; one decision row each.
+    pub steps: &'a [&'a str],
     /// Set or clear the escalation mark.
     pub escalate: bool,
     pub note: Option<&'a str>,
@@ -585,16 +586,19 @@ pub struct NewDecision<'a> {
     pub action: &'a str,
 }
 
-/// Store a decision: status, append-only decision row and audit entry in one
-/// transaction. Fails with `Conflict` when someone else changed the flag first.
+/// Store a decision: status, one append-only decision row per step and an audit entry,
+/// in one transaction. Fails with `Conflict` when someone else changed the flag first.
 pub async fn decide(store: &Store, d: &NewDecision<'_>) -> Result<()> {
+    let Some(end) = d.steps.last() else {
+        return Err(StoreError::Conflict("een beslissing zonder stap".into()));
+    };
     let at = now();
     let mut tx = store.pool().begin().await?;
     let changed = sqlx::query(
         "UPDATE flags SET status = ?, escalated_at = CASE WHEN ? THEN COALESCE(escalated_at, ?) ELSE NULL END
          WHERE id = ? AND status = ?",
     )
-    .bind(d.to_status)
+    .bind(end)
     .bind(d.escalate)
     .bind(&at)
     .bind(d.flag_id)
@@ -607,23 +611,33 @@ pub async fn decide(store: &Store, d: &NewDecision<'_>) -> Result<()> {
             "het signaal is intussen door iemand anders gewijzigd; bekijk het opnieuw".into(),
         ));
     }
-    sqlx::query(
-        "INSERT INTO decisions (flag_id, actor, from_status, to_status, note, decided_at) VALUES (?, ?, ?, ?, ?, ?)",
-    )
-    .bind(d.flag_id)
-    .bind(d.actor)
-    .bind(d.expected_status)
-    .bind(d.to_status)
-    .bind(d.note)
-    .bind(&at)
-    .execute(&mut *tx)
-    .await?;
+    let mut from = d.expected_status;
+    for (i, to) in d.steps.iter().enumerate() {
+        // The note belongs to the decision, i.e. the last step.
+        let note = if i + 1 == d.steps.len() { d.note } else { None };
+        sqlx::query(
+            "INSERT INTO decisions (flag_id, actor, from_status, to_status, note, decided_at) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(d.flag_id)
+        .bind(d.actor)
+        .bind(from)
+        .bind(to)
+        .bind(note)
+        .bind(&at)
+        .execute(&mut *tx)
+        .await?;
+        from = to;
+    }
+    let path = std::iter::once(d.expected_status)
+        .chain(d.steps.iter().copied())
+        .collect::<Vec<_>>()
+        .join(" -> ");
     sqlx::query("INSERT INTO audit_log (at, actor, action, object, detail) VALUES (?, ?, ?, ?, ?)")
         .bind(&at)
         .bind(d.actor)
         .bind(format!("flag_{}", d.action))
         .bind(format!("flag:{}", d.flag_id))
-        .bind(format!("{} -> {}", d.expected_status, d.to_status))
+        .bind(path)
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;

@@ -523,8 +523,8 @@ pub async fn post_decision(
     let from = FlagStatus::parse(&d.status)
         .ok_or_else(|| WebError::Internal(format!("unknown status {:?}", d.status)))?;
     let note = form.note.trim();
-    let (to, escalated) = match action.apply(from, d.escalated_at.is_some(), actor, note) {
-        Ok(x) => x,
+    let moves = match action.apply(from, d.escalated_at.is_some(), actor, note) {
+        Ok(m) => m,
         Err(refusal) => {
             let mut m = refusal.0.to_string();
             if let Some(first) = m.get(..1) {
@@ -533,14 +533,15 @@ pub async fn post_decision(
             return render_flag(&state, &session, id, Some(format!("{m}."))).await;
         }
     };
+    let steps: Vec<&str> = moves.steps.iter().map(|s| s.as_str()).collect();
     rv::decide(
         &state.store,
         &rv::NewDecision {
             flag_id: id,
             actor: &session.name,
             expected_status: &d.status,
-            to_status: to.as_str(),
-            escalate: escalated,
+            steps: &steps,
+            escalate: moves.escalated,
             note: (!note.is_empty()).then_some(note),
             action: action.as_str(),
         },
