@@ -166,21 +166,41 @@ fn set_cookie(name: &str, value: &str, max_age: Option<Duration>, secure: bool) 
 }
 
 /// A POST from another origin is refused, whatever its token.
+///
+/// `Sec-Fetch-Site` (sent by every current browser) decides when present: only
+/// `same-origin` (and `none`, a request the user made directly) pass. Otherwise a real
+/// `Origin` must name this host. `Origin: null` is what browsers send on our own forms
+/// under `Referrer-Policy: no-referrer` (and also from sandboxed frames), so on its own
+/// it proves nothing either way; the CSRF token and the SameSite=Strict cookie still
+/// hold then.
 fn check_origin(headers: &HeaderMap) -> Result<(), WebError> {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
-        return Ok(());
-    };
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let origin_host = origin.split_once("://").map_or("", |(_, h)| h);
-    if origin_host.eq_ignore_ascii_case(host) {
-        Ok(())
-    } else {
+    let refuse = || {
         Err(WebError::Forbidden(
             "dit formulier komt niet van webwacht zelf (andere herkomst)",
         ))
+    };
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
+    if let Some(site) = text("sec-fetch-site") {
+        return match site {
+            "same-origin" | "none" => Ok(()),
+            _ => refuse(),
+        };
+    }
+    match text(header::ORIGIN.as_str()) {
+        None | Some("null") => Ok(()),
+        Some(origin) => {
+            let host = text(header::HOST.as_str()).unwrap_or("");
+            let origin_host = origin.split_once("://").map_or("", |(_, h)| h);
+            if origin_host.eq_ignore_ascii_case(host) {
+                Ok(())
+            } else {
+                refuse()
+            }
+        }
     }
 }
 
@@ -630,6 +650,38 @@ mod tests {
         assert_eq!(safe_next("//evil.example/"), "/flags");
         assert_eq!(safe_next("https://evil.example/"), "/flags");
         assert_eq!(safe_next("/\\evil.example"), "/flags");
+    }
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    #[test]
+    fn cross_site_posts_are_refused() {
+        let host = ("host", "127.0.0.1:8080");
+        for ok in [
+            vec![host],
+            vec![host, ("origin", "http://127.0.0.1:8080")],
+            vec![host, ("origin", "null"), ("sec-fetch-site", "same-origin")],
+            vec![host, ("origin", "null")],
+        ] {
+            assert!(check_origin(&headers(&ok)).is_ok(), "{ok:?}");
+        }
+        for bad in [
+            vec![host, ("origin", "http://evil.example")],
+            vec![host, ("origin", "null"), ("sec-fetch-site", "cross-site")],
+            vec![
+                host,
+                ("origin", "http://127.0.0.1:8080"),
+                ("sec-fetch-site", "same-site"),
+            ],
+        ] {
+            assert!(check_origin(&headers(&bad)).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -354,9 +354,19 @@ pub fn highlight(text: &str, needles: &[&str]) -> Vec<Segment> {
     out
 }
 
+/// One decision for the history table, with Dutch status labels.
+pub struct HistoryRow {
+    pub at: String,
+    pub actor: String,
+    pub from: String,
+    pub to: String,
+    pub note: String,
+}
+
 #[derive(Template)]
 #[template(path = "flag.html")]
 struct FlagPage {
+    history: Vec<HistoryRow>,
     chrome: Option<Chrome>,
     d: rv::FlagDetail,
     rule_label: String,
@@ -431,7 +441,22 @@ async fn render_flag(
             "Van deze vastlegging is geen pagina bewaard.".to_string(),
         ),
     };
+    let history = d
+        .decisions
+        .iter()
+        .map(|h| HistoryRow {
+            at: day(&h.decided_at),
+            actor: h.actor.clone(),
+            from: h
+                .from_status
+                .as_deref()
+                .map_or_else(|| "-".to_string(), status_label),
+            to: status_label(&h.to_status),
+            note: h.note.clone().unwrap_or_default(),
+        })
+        .collect();
     let page = FlagPage {
+        history,
         chrome: Some(session.chrome("flags")),
         rule_label: rule_label(&d.rule),
         status_label: status_label(&d.status),

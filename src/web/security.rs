@@ -23,11 +23,11 @@ pub async fn headers(req: Request, next: Next) -> Response {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    // Not `no-referrer`: under it browsers send `Origin: null` on our own form POSTs, and
-    // `check_origin` (rightly) refuses those. `same-origin` still sends nothing elsewhere.
+    // Under `no-referrer` browsers send `Origin: null` on our own form POSTs;
+    // `auth::check_origin` then relies on `Sec-Fetch-Site` (see there).
     h.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
+        HeaderValue::from_static("no-referrer"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(

@@ -424,7 +424,7 @@ try {
   check(status.includes('bevestigd'), `after confirming, the status reads: ${status}`);
   check(await page.getByRole('button', { name: 'Bevestigen' }).count() === 0, 'the decision form is still offered');
   const history = await page.locator('table.ww-history tbody').innerText();
-  check(history.includes(RESEARCHER.name) && history.includes('confirmed') && history.includes(note),
+  check(history.includes(RESEARCHER.name) && history.includes('bevestigd') && history.includes(note),
     `the history does not show the decision with its literal note: ${history}`);
   await noActiveMarkup(page, `flag ${FLAG_ID} after the decision`);
 
