@@ -231,10 +231,12 @@ pub async fn get_search(
             understood.push(format!("telefoon {p}"));
         }
         let number = normalize_number(&q);
+        // A licence number may be typed with spaces ("ESC 2024 0153"), but not as a
+        // sentence: at most four words.
         let number = (number.len() >= 4
             && number.bytes().any(|b| b.is_ascii_digit())
-            && !q.contains(char::is_whitespace))
-        .then_some(number);
+            && q.split_whitespace().count() <= 4)
+            .then_some(number);
         if let Some(n) = &number {
             understood.push(format!("vergunning- of registratienummer {n}"));
         }
