@@ -7,6 +7,11 @@
 //! asked for anything. Every payload that could leave the page aims at a beacon on
 //! 127.0.0.2, which must stay silent.
 //!
+//! Then `tests/e2e/a11y.mjs` checks accessibility against the same server (issue 5, point
+//! 1): axe-core's WCAG 2.0/2.1 A and AA rules (contrast included) on every page, and the
+//! keyboard alone: skip link, filter form, and dismissing a second flag with a typed note,
+//! which must then be in the database.
+//!
 //! Needs `node`, `/usr/bin/chromium` and `tests/e2e/node_modules` (`tools/test` installs
 //! them). Without them the test is skipped with a notice, unless `CI` is set: then it fails.
 
@@ -38,7 +43,10 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 const SITE_ID: &str = "vijandige-gids";
 const RESEARCHER: (&str, &str) = ("rechercheur-e2e", "e2e-wachtwoord-rechercheur-1");
 const COORDINATOR: (&str, &str) = ("coordinator-e2e", "e2e-wachtwoord-coordinator-1");
-/// The whole browser run; it normally takes a few seconds.
+/// The note a11y.mjs types (keyboard only) when it dismisses its flag.
+const KEYBOARD_NOTE: &str =
+    "Afgewezen met alleen het toetsenbord: geen vergunningplicht (a11y-test).";
+/// One browser run (review.mjs, a11y.mjs); each normally takes a few seconds.
 const BROWSER_TIMEOUT: Duration = Duration::from_secs(180);
 
 /// A small invented licence register: the one licence the clean ad (104) shows.
@@ -244,12 +252,14 @@ fn missing_tools() -> Option<String> {
             "{CHROMIUM} is missing (Debian: apt-get install -y chromium)"
         ));
     }
-    let pw = e2e_dir().join("node_modules/playwright-core");
-    if !pw.exists() {
-        return Some(format!(
-            "{} is missing (run: npm ci --prefix tests/e2e --no-audit --no-fund)",
-            pw.display()
-        ));
+    for package in ["playwright-core", "axe-core"] {
+        let dir = e2e_dir().join("node_modules").join(package);
+        if !dir.exists() {
+            return Some(format!(
+                "{} is missing (run: npm ci --prefix tests/e2e --no-audit --no-fund)",
+                dir.display()
+            ));
+        }
     }
     None
 }
@@ -272,6 +282,44 @@ async fn add_user(store: &Store, (name, password): (&str, &str), role: &str) {
 
 fn ad_url_id(url: &str) -> &str {
     url.rsplit('/').next().unwrap_or_default()
+}
+
+/// Runs `node tests/e2e/<script>` with `env` (loopback only: no proxy variables) and
+/// asserts it exits 0, showing its output and the beacon's hits if not.
+async fn run_node(script: &str, env: &[(&str, String)], hits: &Hits) {
+    let started = Instant::now();
+    let mut node = tokio::process::Command::new("node");
+    node.arg(script)
+        .current_dir(e2e_dir())
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .stdin(Stdio::null())
+        .kill_on_drop(true);
+    // Loopback only: no proxy may see (or be asked for) anything.
+    for var in [
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+    ] {
+        node.env_remove(var);
+    }
+    let out = tokio::time::timeout(BROWSER_TIMEOUT, node.output())
+        .await
+        .unwrap_or_else(|_| panic!("tests/e2e/{script} took longer than {BROWSER_TIMEOUT:?}"))
+        .unwrap_or_else(|e| panic!("run node tests/e2e/{script}: {e}"));
+    let took = started.elapsed();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let beacon_hits = hits.lock().unwrap().clone();
+    assert!(
+        out.status.success(),
+        "tests/e2e/{script} failed ({}) after {took:?}; beacon hits: {beacon_hits:?}\n\
+         --- stdout\n{stdout}\n--- stderr\n{stderr}",
+        out.status
+    );
+    println!("{stdout}{script}: {took:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -334,6 +382,9 @@ async fn review_ui_in_headless_chromium_runs_no_payload() {
         .collect();
     assert!(expected.len() >= 2, "{summary:?}");
     let unknown = flag_of("103", "unknown_licence_number");
+    // Dismissed by a11y.mjs with the keyboard alone; review.mjs leaves it alone.
+    let keyboard = flag_of("102", "no_licence_number");
+    assert_ne!(keyboard.id, target.id);
     assert!(
         !flags.iter().any(|f| ad_url_id(&f.ad_url) == "104"),
         "{summary:?}"
@@ -358,58 +409,50 @@ async fn review_ui_in_headless_chromium_runs_no_payload() {
         let _ = stopped.await;
     }));
 
-    let started = Instant::now();
-    let mut node = tokio::process::Command::new("node");
-    node.arg("review.mjs")
-        .current_dir(e2e_dir())
-        .env("BASE_URL", format!("http://{ui}"))
-        .env("BEACON_URL", format!("http://{beacon}"))
-        .env("CHROMIUM", CHROMIUM)
-        .env("RESEARCHER_NAME", RESEARCHER.0)
-        .env("RESEARCHER_PASSWORD", RESEARCHER.1)
-        .env("COORDINATOR_NAME", COORDINATOR.0)
-        .env("COORDINATOR_PASSWORD", COORDINATOR.1)
-        .env("FLAG_ID", target_id.to_string())
-        .env("AD_ID", ad_id.to_string())
-        .env("PHONE_E164", &phone)
-        .env("FILTER_RULE", "no_licence_number")
-        .env("FILTER_SITE", SITE_ID)
-        .env("EXPECT_IDS", expected.join(","))
-        .env("OTHER_IDS", others.join(","))
-        .stdin(Stdio::null())
-        .kill_on_drop(true);
-    // Loopback only: no proxy may see (or be asked for) anything.
-    for var in [
-        "http_proxy",
-        "https_proxy",
-        "all_proxy",
-        "HTTP_PROXY",
-        "HTTPS_PROXY",
-        "ALL_PROXY",
-    ] {
-        node.env_remove(var);
-    }
-    let out = tokio::time::timeout(BROWSER_TIMEOUT, node.output())
-        .await
-        .unwrap_or_else(|_| panic!("the browser run took longer than {BROWSER_TIMEOUT:?}"))
-        .expect("run node tests/e2e/review.mjs");
-    let took = started.elapsed();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let beacon_hits = hits.lock().unwrap().clone();
-    assert!(
-        out.status.success(),
-        "tests/e2e/review.mjs failed ({}) after {took:?}; beacon hits: {beacon_hits:?}\n\
-         --- stdout\n{stdout}\n--- stderr\n{stderr}",
-        out.status
-    );
-    println!("{stdout}browser run: {took:?}");
+    let common = [
+        ("BASE_URL", format!("http://{ui}")),
+        ("BEACON_URL", format!("http://{beacon}")),
+        ("CHROMIUM", CHROMIUM.to_string()),
+        ("COORDINATOR_NAME", COORDINATOR.0.to_string()),
+        ("COORDINATOR_PASSWORD", COORDINATOR.1.to_string()),
+        ("FLAG_ID", target_id.to_string()),
+        ("AD_ID", ad_id.to_string()),
+        ("PHONE_E164", phone.clone()),
+    ];
+    let mut review_env = common.to_vec();
+    review_env.extend([
+        ("RESEARCHER_NAME", RESEARCHER.0.to_string()),
+        ("RESEARCHER_PASSWORD", RESEARCHER.1.to_string()),
+        ("FILTER_RULE", "no_licence_number".to_string()),
+        ("FILTER_SITE", SITE_ID.to_string()),
+        ("EXPECT_IDS", expected.join(",")),
+        ("OTHER_IDS", others.join(",")),
+    ]);
+    run_node("review.mjs", &review_env, &hits).await;
+
+    // Accessibility (issue 5, point 1): axe-core on every page, and the keyboard alone
+    // (skip link, filter form, dismissing the keyboard flag with a typed note).
+    let mut a11y_env = common.to_vec();
+    a11y_env.extend([
+        ("KEYBOARD_FLAG_ID", keyboard.id.to_string()),
+        ("KEYBOARD_NOTE", KEYBOARD_NOTE.to_string()),
+        ("SEARCH_Q", "06-12340101".to_string()),
+    ]);
+    run_node("a11y.mjs", &a11y_env, &hits).await;
 
     // What the browser did is in the database: the decision, and who saw what.
     let now = list(&store, &FlagFilter::default()).await.unwrap();
     let status_of = |id: i64| now.iter().find(|f| f.id == id).map(|f| f.status.clone());
     assert_eq!(status_of(target_id).as_deref(), Some("confirmed"));
     assert_eq!(status_of(unknown.id).as_deref(), Some("new"));
+    assert_eq!(status_of(keyboard.id).as_deref(), Some("dismissed"));
+    let typed = review::decisions(&store, keyboard.id).await.unwrap();
+    assert!(
+        typed.last().is_some_and(|d| d.actor == COORDINATOR.0
+            && d.to_status == "dismissed"
+            && d.note.as_deref() == Some(KEYBOARD_NOTE)),
+        "the keyboard dismissal with its typed note: {typed:?}"
+    );
     let decisions = review::decisions(&store, target_id).await.unwrap();
     let by_researcher: Vec<_> = decisions
         .iter()
