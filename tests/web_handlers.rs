@@ -636,6 +636,17 @@ async fn queue_filters_sorts_and_counts() {
     assert!(page.body.contains("bevestigd (1)"), "{}", page.body);
     assert!(page.body.contains(&format!("nieuw ({})", total - 1)));
 
+    // A change by another process (a crawl from cron) shows at once: the cached counts
+    // follow the database's generation number.
+    sqlx::query("UPDATE flags SET status = 'dismissed' WHERE id = ?")
+        .bind(ids[1])
+        .execute(env.store.pool())
+        .await
+        .unwrap();
+    let page = b.get("/flags").await;
+    assert!(page.body.contains("afgewezen (1)"), "{}", page.body);
+    assert!(page.body.contains(&format!("nieuw ({})", total - 2)));
+
     // Bad values get a Dutch error that names the field.
     for (uri, needle) in [
         ("/flags?min_strength=elf", "sterkte vanaf"),

@@ -8,3 +8,21 @@ CREATE INDEX flags_status_strength ON flags(status, strength);
 CREATE INDEX flags_municipality_rule ON flags(municipality_code, rule, strength, status);
 -- first-seen date range, ordered by strength, counted per status.
 CREATE INDEX flags_first_seen_strength ON flags(first_seen, strength, status);
+
+-- Already there as the index of UNIQUE (ad_id, rule).
+DROP INDEX IF EXISTS flags_ad;
+
+-- A number that moves with every change to flags or sites, from any process. The review
+-- UI caches what it computes over all flags (counts per status, filter menus) and reads
+-- this one row to know when the cache is stale.
+CREATE TABLE flags_generation (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    n BIGINT NOT NULL
+);
+INSERT INTO flags_generation (id, n) VALUES (1, 0);
+CREATE FUNCTION flags_generation_bump() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN UPDATE flags_generation SET n = n + 1 WHERE id = 1; RETURN NULL; END $$;
+CREATE TRIGGER flags_generation_flags AFTER INSERT OR UPDATE OR DELETE ON flags
+    FOR EACH STATEMENT EXECUTE FUNCTION flags_generation_bump();
+CREATE TRIGGER flags_generation_sites AFTER INSERT ON sites
+    FOR EACH STATEMENT EXECUTE FUNCTION flags_generation_bump();

@@ -7,7 +7,7 @@ use super::{now, Result, Store, StoreError};
 use crate::review::FlagStatus;
 
 /// Which flags a user may see at all.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum Scope {
     /// Researchers and coordinators: every flag.
     #[default]
@@ -33,7 +33,7 @@ pub enum Sort {
 }
 
 /// Filters of the queue; `None` means any.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct QueueFilter {
     pub status: Option<String>,
     pub rule: Option<String>,
@@ -127,7 +127,7 @@ fn push_conditions<'a>(
     }
 }
 
-/// One page of the queue (`page` from 1).
+/// One page of the queue (`page` from 1) with its counts.
 pub async fn queue(
     store: &Store,
     scope: &Scope,
@@ -136,6 +136,38 @@ pub async fn queue(
     page: i64,
     per_page: i64,
 ) -> Result<QueuePage> {
+    let rows = queue_rows(store, scope, filter, sort, page, per_page).await?;
+    let per_status = status_counts(store, scope, filter).await?;
+    Ok(QueuePage::new(rows, per_status, filter))
+}
+
+impl QueuePage {
+    /// A page from its rows and the per-status counts of its filter.
+    pub fn new(rows: Vec<QueueRow>, per_status: Vec<(String, i64)>, filter: &QueueFilter) -> QueuePage {
+        let total = match &filter.status {
+            Some(s) => per_status
+                .iter()
+                .find(|(x, _)| x == s)
+                .map_or(0, |(_, n)| *n),
+            None => per_status.iter().map(|(_, n)| n).sum(),
+        };
+        QueuePage {
+            rows,
+            total,
+            per_status,
+        }
+    }
+}
+
+/// The rows of one page of the queue (`page` from 1).
+pub async fn queue_rows(
+    store: &Store,
+    scope: &Scope,
+    filter: &QueueFilter,
+    sort: Sort,
+    page: i64,
+    per_page: i64,
+) -> Result<Vec<QueueRow>> {
     let order = match sort {
         Sort::Strength => " ORDER BY f.strength DESC, f.id DESC",
         Sort::Newest => " ORDER BY f.first_seen DESC, f.id DESC",
@@ -179,7 +211,15 @@ pub async fn queue(
             escalated: r.get(9),
         })
         .collect();
+    Ok(rows)
+}
 
+/// Flags matching every filter but status, per status, in lifecycle order.
+pub async fn status_counts(
+    store: &Store,
+    scope: &Scope,
+    filter: &QueueFilter,
+) -> Result<Vec<(String, i64)>> {
     let mut c = QueryBuilder::<Sqlite>::new("SELECT f.status, COUNT(*) FROM flags f");
     push_conditions(&mut c, scope, filter, false);
     c.push(" GROUP BY f.status");
@@ -196,18 +236,16 @@ pub async fn queue(
             .position(|x| x.as_str() == s)
             .unwrap_or(usize::MAX)
     });
-    let total = match &filter.status {
-        Some(s) => per_status
-            .iter()
-            .find(|(x, _)| x == s)
-            .map_or(0, |(_, n)| *n),
-        None => per_status.iter().map(|(_, n)| n).sum(),
-    };
-    Ok(QueuePage {
-        rows,
-        total,
-        per_status,
-    })
+    Ok(per_status)
+}
+
+/// A number that changes whenever a flag or a site is added, changed or removed, by any
+/// process (kept by triggers, migration 0005): what is computed from flags can be
+/// cached until it moves.
+pub async fn generation(store: &Store) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT n FROM flags_generation WHERE id = 1")
+        .fetch_one(store.pool())
+        .await?)
 }
 
 /// Distinct values for the queue's filter menus.

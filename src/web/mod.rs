@@ -8,6 +8,7 @@
 mod admin;
 mod assets;
 pub mod auth;
+mod cache;
 mod error;
 mod flags;
 mod pages;
@@ -35,6 +36,7 @@ pub struct AppState {
     /// `data_dir/evidence`: where the WARC files of the captured pages are.
     pub evidence_dir: PathBuf,
     pub throttle: Arc<auth::LoginThrottle>,
+    queue_cache: Arc<cache::QueueCache>,
 }
 
 impl AppState {
@@ -43,6 +45,7 @@ impl AppState {
             store,
             evidence_dir,
             throttle: Arc::new(auth::LoginThrottle::default()),
+            queue_cache: Arc::new(cache::QueueCache::default()),
         }
     }
 }
