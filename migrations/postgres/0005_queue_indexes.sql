@@ -26,3 +26,19 @@ CREATE TRIGGER flags_generation_flags AFTER INSERT OR UPDATE OR DELETE ON flags
     FOR EACH STATEMENT EXECUTE FUNCTION flags_generation_bump();
 CREATE TRIGGER flags_generation_sites AFTER INSERT ON sites
     FOR EACH STATEMENT EXECUTE FUNCTION flags_generation_bump();
+
+-- The site of a flag's ad, on the flag: the queue's site filter then reads one index in
+-- strength order instead of every flag of every ad of the site. Filled from `ads` for
+-- existing flags and by a trigger for new ones (an ad never changes site).
+ALTER TABLE flags ADD COLUMN site_id TEXT REFERENCES sites(id);
+UPDATE flags SET site_id = (SELECT site_id FROM ads WHERE ads.id = flags.ad_id);
+CREATE FUNCTION flags_site_id_fill() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.site_id IS NULL THEN
+        NEW.site_id := (SELECT site_id FROM ads WHERE ads.id = NEW.ad_id);
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER flags_site_id BEFORE INSERT ON flags
+    FOR EACH ROW EXECUTE FUNCTION flags_site_id_fill();
+CREATE INDEX flags_site_strength ON flags(site_id, strength, status);

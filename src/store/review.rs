@@ -97,9 +97,7 @@ fn push_conditions<'a>(
         q.push(" AND f.municipality_code = ").push_bind(m);
     }
     if let Some(s) = &f.site {
-        q.push(" AND f.ad_id IN (SELECT id FROM ads WHERE site_id = ")
-            .push_bind(s)
-            .push(")");
+        q.push(" AND f.site_id = ").push_bind(s);
     }
     if let Some(n) = f.min_strength {
         q.push(" AND f.strength >= ").push_bind(n);
