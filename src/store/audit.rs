@@ -10,6 +10,7 @@ pub async fn record(
     object: Option<&str>,
     detail: Option<&str>,
 ) -> Result<()> {
+    let _turn = store.write_turn().await;
     sqlx::query("INSERT INTO audit_log (at, actor, action, object, detail) VALUES (?, ?, ?, ?, ?)")
         .bind(now())
         .bind(actor)

@@ -141,7 +141,11 @@ pub async fn queue(
 
 impl QueuePage {
     /// A page from its rows and the per-status counts of its filter.
-    pub fn new(rows: Vec<QueueRow>, per_status: Vec<(String, i64)>, filter: &QueueFilter) -> QueuePage {
+    pub fn new(
+        rows: Vec<QueueRow>,
+        per_status: Vec<(String, i64)>,
+        filter: &QueueFilter,
+    ) -> QueuePage {
         let total = match &filter.status {
             Some(s) => per_status
                 .iter()
@@ -241,9 +245,11 @@ pub async fn status_counts(
 /// process (kept by triggers, migration 0005): what is computed from flags can be
 /// cached until it moves.
 pub async fn generation(store: &Store) -> Result<i64> {
-    Ok(sqlx::query_scalar("SELECT n FROM flags_generation WHERE id = 1")
-        .fetch_one(store.pool())
-        .await?)
+    Ok(
+        sqlx::query_scalar("SELECT n FROM flags_generation WHERE id = 1")
+            .fetch_one(store.pool())
+            .await?,
+    )
 }
 
 /// Distinct values for the queue's filter menus.
@@ -647,6 +653,7 @@ pub async fn decide(store: &Store, d: &NewDecision<'_>) -> Result<()> {
         return Err(StoreError::Conflict("een beslissing zonder stap".into()));
     };
     let at = now();
+    let _turn = store.write_turn().await;
     let mut tx = store.pool().begin().await?;
     let changed = sqlx::query(
         "UPDATE flags SET status = ?, escalated_at = CASE WHEN ? THEN COALESCE(escalated_at, ?) ELSE NULL END

@@ -133,6 +133,7 @@ pub async fn create_session(
     expires_at: &str,
 ) -> Result<()> {
     let at = now();
+    let _turn = store.write_turn().await;
     sqlx::query(
         "INSERT INTO sessions (token_sha256, user_id, csrf, created_at, last_seen, expires_at)
          VALUES (?, ?, ?, ?, ?, ?)",
@@ -169,6 +170,7 @@ pub async fn session(store: &Store, token_sha256: &str) -> Result<Option<Session
 
 /// Mark a session as used now.
 pub async fn touch_session(store: &Store, token_sha256: &str) -> Result<()> {
+    let _turn = store.write_turn().await;
     sqlx::query("UPDATE sessions SET last_seen = ? WHERE token_sha256 = ?")
         .bind(now())
         .bind(token_sha256)
