@@ -1218,3 +1218,30 @@ async fn coordinators_manage_users_researchers_do_not() {
     let metrics = coco.get("/metrics").await;
     assert!(metrics.body.contains("webwacht_flags{status=\"new\"}"));
 }
+
+#[tokio::test]
+async fn the_register_entry_found_through_a_phone_is_shown() {
+    let env = env().await;
+    let b = login(&env, "rita").await;
+    // A flag whose ad's phone is registered with a licence the ad does not name.
+    let row = sqlx::query(
+        "SELECT f.id, l.licence_number FROM flags f JOIN version_phones p ON p.version_id = f.version_id
+         JOIN licence_phones lp ON lp.e164 = p.e164 AND lp.snapshot_id = f.snapshot_id
+         JOIN licences l ON l.normalized = lp.normalized AND l.snapshot_id = lp.snapshot_id
+         WHERE f.rule = 'phone_of_other_licence'
+           AND lp.normalized NOT IN (SELECT normalized FROM version_numbers WHERE version_id = f.version_id)
+         ORDER BY f.id LIMIT 1",
+    )
+    .fetch_one(env.store.pool())
+    .await
+    .expect("the demo has a phone_of_other_licence flag");
+    let (id, licence): (i64, String) = (row.get(0), row.get(1));
+    let page = b.get(&format!("/flags/{id}")).await;
+    let section = &page.body[page.body.find("id=\"register\"").unwrap()..];
+    let section = &section[..section.find("</section>").unwrap()];
+    let row = &section[section
+        .find(&licence)
+        .unwrap_or_else(|| panic!("{licence} in {section}"))..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.contains("telefoonnummer uit de advertentie"), "{row}");
+}

@@ -521,58 +521,72 @@ async fn register_entries(
     numbers: &[DetailNumber],
     phones: &[DetailPhone],
 ) -> Result<Vec<RegisterEntry>> {
-    let mut found: Vec<(String, &'static str)> = Vec::new();
-    for n in numbers.iter().filter(|n| n.kind == "licence") {
-        found.push((n.normalized.clone(), "vergunningnummer in de advertentie"));
+    let licence_numbers: Vec<&str> = numbers
+        .iter()
+        .filter(|n| n.kind == "licence")
+        .map(|n| n.normalized.as_str())
+        .collect();
+    if licence_numbers.is_empty() && phones.is_empty() {
+        return Ok(Vec::new());
     }
+    // One query: the licences the ad names, and those that hold one of its phones.
+    let mut q = QueryBuilder::<Sqlite>::new(
+        "SELECT l.licence_number, l.holder, l.business_type, l.municipality_code, l.address,
+                l.valid_from, l.valid_until, l.status, l.normalized,
+                (SELECT group_concat(e164, ', ') FROM (SELECT lp.e164 FROM licence_phones lp
+                  WHERE lp.snapshot_id = l.snapshot_id AND lp.normalized = l.normalized ORDER BY lp.e164))
+         FROM licences l WHERE l.snapshot_id = ",
+    );
+    q.push_bind(snapshot_id).push(" AND (l.normalized IN (");
+    let mut sep = q.separated(", ");
+    sep.push("NULL");
+    for n in &licence_numbers {
+        sep.push_bind(*n);
+    }
+    q.push(") OR l.normalized IN (SELECT normalized FROM licence_phones WHERE snapshot_id = ")
+        .push_bind(snapshot_id)
+        .push(" AND e164 IN (");
+    let mut sep = q.separated(", ");
+    sep.push("NULL");
     for p in phones {
-        let held: Vec<String> = sqlx::query_scalar(
-            "SELECT normalized FROM licence_phones WHERE snapshot_id = ? AND e164 = ?",
-        )
-        .bind(snapshot_id)
-        .bind(&p.e164)
-        .fetch_all(store.pool())
-        .await?;
-        for n in held {
-            if !found.iter().any(|(x, _)| *x == n) {
-                found.push((n, "telefoonnummer uit de advertentie"));
-            }
-        }
+        sep.push_bind(&p.e164);
     }
-    let mut out = Vec::new();
-    for (normalized, matched_on) in found {
-        let Some(l) = sqlx::query(
-            "SELECT licence_number, holder, business_type, municipality_code, address, valid_from,
-                    valid_until, status FROM licences WHERE snapshot_id = ? AND normalized = ?",
-        )
-        .bind(snapshot_id)
-        .bind(&normalized)
-        .fetch_optional(store.pool())
+    q.push(")))");
+    let mut out: Vec<(usize, RegisterEntry)> = q
+        .build()
+        .fetch_all(store.pool())
         .await?
-        else {
-            continue;
-        };
-        let phones = sqlx::query_scalar(
-            "SELECT e164 FROM licence_phones WHERE snapshot_id = ? AND normalized = ? ORDER BY e164",
-        )
-        .bind(snapshot_id)
-        .bind(&normalized)
-        .fetch_all(store.pool())
-        .await?;
-        out.push(RegisterEntry {
-            licence_number: l.get(0),
-            holder: l.get(1),
-            business_type: l.get(2),
-            municipality_code: l.get(3),
-            address: l.get(4),
-            valid_from: l.get(5),
-            valid_until: l.get(6),
-            status: l.get(7),
-            phones,
-            matched_on,
-        });
-    }
-    Ok(out)
+        .into_iter()
+        .map(|l| {
+            let normalized: String = l.get(8);
+            let named = licence_numbers.iter().position(|n| *n == normalized);
+            let phones: Option<String> = l.get(9);
+            (
+                named.unwrap_or(usize::MAX),
+                RegisterEntry {
+                    licence_number: l.get(0),
+                    holder: l.get(1),
+                    business_type: l.get(2),
+                    municipality_code: l.get(3),
+                    address: l.get(4),
+                    valid_from: l.get(5),
+                    valid_until: l.get(6),
+                    status: l.get(7),
+                    phones: phones
+                        .map(|p| p.split(", ").map(str::to_string).collect())
+                        .unwrap_or_default(),
+                    matched_on: if named.is_some() {
+                        "vergunningnummer in de advertentie"
+                    } else {
+                        "telefoonnummer uit de advertentie"
+                    },
+                },
+            )
+        })
+        .collect();
+    // Named licences first, in the ad's order; then those found through a phone.
+    out.sort_by(|a, b| (a.0, &a.1.licence_number).cmp(&(b.0, &b.1.licence_number)));
+    Ok(out.into_iter().map(|(_, e)| e).collect())
 }
 
 async fn linked_ads(store: &Store, ad_id: i64, phones: &[DetailPhone]) -> Result<Vec<LinkedAd>> {
