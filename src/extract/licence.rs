@@ -79,6 +79,9 @@ pub struct KnownNumbers {
     numbers: FxHashSet<String>,
     prefixes: FxHashSet<String>,
     max_len: usize,
+    /// Bit `b` is set when a number starts with the ASCII byte `b`: the text scan skips
+    /// every other token without hashing it (most words of an ad).
+    first_bytes: u128,
 }
 
 impl KnownNumbers {
@@ -93,6 +96,7 @@ impl KnownNumbers {
                 known.prefixes.insert(n[..end].to_string());
             }
             known.max_len = known.max_len.max(n.len());
+            known.first_bytes |= 1 << (n.as_bytes()[0] & 0x7f);
             known.numbers.insert(n);
         }
         known
@@ -134,63 +138,105 @@ pub(crate) fn find_known_in(
     if known.is_empty() {
         return Vec::new();
     }
-    let max_len = known.max_len;
-    let t = cleaned.text.as_str();
-    // Tokens: maximal alphanumeric runs; `false` when they hold non-ASCII characters.
-    let mut tokens: Vec<(usize, usize, bool)> = Vec::new();
-    let mut start = None;
-    for (i, c) in t.char_indices().chain([(t.len(), ' ')]) {
-        match (c.is_alphanumeric(), start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                tokens.push((s, i, t[s..i].is_ascii()));
-                start = None;
-            }
-            _ => {}
-        }
-    }
+    let (max_len, t) = (known.max_len, cleaned.text.as_str());
+    let may_start = |at: usize| {
+        let b = t.as_bytes()[at].to_ascii_uppercase();
+        b < 0x80 && known.first_bytes & (1 << b) != 0
+    };
     let mut found = Vec::new();
     let mut key = String::with_capacity(max_len + 16);
-    let mut i = 0;
-    while i < tokens.len() {
+    let mut pos = 0;
+    while let Some(first) = token_at(t, pos) {
+        let (start, first_end, ascii) = first;
+        // The key would hold the first token alone: no number starts like it.
+        if !ascii || !may_start(start) {
+            pos = first_end;
+            continue;
+        }
         key.clear();
-        let mut best = None;
-        for j in i..tokens.len() {
-            let (s, e, ascii) = tokens[j];
-            if j > i {
-                let gap = &t[tokens[j - 1].1..s];
-                if gap.len() > 3
-                    || !gap
-                        .chars()
-                        .all(|c| matches!(c, ' ' | '-' | '.' | '/' | '_'))
-                {
-                    break;
-                }
-            }
+        let (mut best, mut token) = (None, first);
+        loop {
+            let (s, e, ascii) = token;
             if !ascii || key.len() + (e - s) > max_len {
                 break;
             }
-            key.extend(t[s..e].chars().map(|c| c.to_ascii_uppercase()));
+            key.extend(t[s..e].bytes().map(|b| char::from(b.to_ascii_uppercase())));
             if key.len() >= 3
                 && key.bytes().filter(u8::is_ascii_digit).count() >= 2
                 && known.numbers.contains(&key)
             {
-                best = Some(j);
+                best = Some(e);
             }
             if !known.prefixes.contains(&key) {
                 break;
             }
+            let Some(next) = token_at(t, e) else { break };
+            let gap = &t.as_bytes()[e..next.0];
+            if gap.len() > 3 || !gap.iter().all(|c| b" -./_".contains(c)) {
+                break;
+            }
+            token = next;
         }
         match best {
-            Some(j) => {
-                let span = tokens[i].0..tokens[j].1;
-                found.push(number(cleaned, text, span.clone(), span));
-                i = j + 1;
+            Some(end) => {
+                found.push(number(cleaned, text, start..end, start..end));
+                pos = end;
             }
-            None => i += 1,
+            None => pos = first_end,
         }
     }
     dedup(found)
+}
+
+/// The first token at or after byte `from`, a maximal run of alphanumeric characters:
+/// `(start, end, ascii)`. Byte-wise for ASCII, which is nearly all ad text.
+fn token_at(t: &str, from: usize) -> Option<(usize, usize, bool)> {
+    let b = t.as_bytes();
+    // Length of the alphanumeric character at `i`, or `Err(len)` for another character.
+    let alnum_at = |i: usize| -> Result<usize, usize> {
+        if b[i] < 0x80 {
+            return if b[i].is_ascii_alphanumeric() {
+                Ok(1)
+            } else {
+                Err(1)
+            };
+        }
+        let c = t[i..].chars().next().unwrap_or(' ');
+        if c.is_alphanumeric() {
+            Ok(c.len_utf8())
+        } else {
+            Err(c.len_utf8())
+        }
+    };
+    let mut i = from;
+    loop {
+        if i >= b.len() {
+            return None;
+        }
+        if b[i] < 0x80 && !b[i].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        match alnum_at(i) {
+            Ok(_) => break,
+            Err(n) => i += n,
+        }
+    }
+    let (start, mut ascii) = (i, true);
+    while i < b.len() {
+        if b[i].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        match alnum_at(i) {
+            Ok(n) => {
+                ascii &= n == 1;
+                i += n;
+            }
+            Err(_) => break,
+        }
+    }
+    Some((start, i, ascii))
 }
 
 /// The number in a field that the site file marks as the licence field, when it carries

@@ -6,6 +6,7 @@
 
 pub mod eval;
 pub mod gazetteer;
+mod html_scan;
 pub mod licence;
 pub mod phone;
 pub mod place;

@@ -5,6 +5,7 @@
 //! [`Cleaned`] keeps a map back to the original so extractors can report text "as it
 //! stood" and tell whether a span was disguised with invisible or unusual characters.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -23,7 +24,7 @@ fn skipped(name: &str) -> bool {
 }
 
 /// Elements that start and end a line of text.
-fn block(name: &str) -> bool {
+pub(super) fn is_block(name: &str) -> bool {
     matches!(
         name,
         "address"
@@ -82,10 +83,36 @@ pub fn html_to_text(html: &str) -> String {
     visible_text(&Html::parse_document(html))
 }
 
-/// [`html_to_text`] and [`link_targets`] from one parse of the page.
+/// [`html_to_text`] and [`link_targets`] from one parse of the page. Plain, well-formed
+/// HTML takes a fast single pass ([`super::html_scan`]) with the same result.
 pub fn html_text_and_links(html: &str) -> (String, Vec<String>) {
+    let mut fast = FastSink::default();
+    if super::html_scan::scan(html, &mut fast).is_some() {
+        return (fast.text.finish(), fast.links.out);
+    }
     let doc = Html::parse_document(html);
     (visible_text(&doc), links_of(&doc))
+}
+
+/// Collects the fast path's output.
+#[derive(Default)]
+struct FastSink {
+    text: TextBuilder,
+    links: Links,
+}
+
+impl super::html_scan::Sink for FastSink {
+    fn text(&mut self, s: &str) {
+        self.text.push_text(s);
+    }
+
+    fn block(&mut self) {
+        self.text.newline();
+    }
+
+    fn attributes(&mut self, attrs: &[(Cow<'_, str>, Cow<'_, str>)]) {
+        self.links.element(attrs.iter().map(|(n, v)| (&**n, &**v)));
+    }
 }
 
 fn visible_text(doc: &Html) -> String {
@@ -100,7 +127,7 @@ fn visible_text(doc: &Html) -> String {
                 if skipped(name) {
                     continue;
                 }
-                if block(name) {
+                if is_block(name) {
                     out.newline();
                 }
                 if !closing {
@@ -166,30 +193,42 @@ pub fn link_targets(html: &str) -> Vec<String> {
 }
 
 fn links_of(doc: &Html) -> Vec<String> {
-    let (mut out, mut seen) = (Vec::new(), HashSet::new());
+    let mut links = Links::default();
     for node in doc.tree.nodes() {
-        let Node::Element(e) = node.value() else {
-            continue;
-        };
-        for (name, value) in e.attrs() {
+        if let Node::Element(e) = node.value() {
+            links.element(e.attrs());
+        }
+    }
+    links.out
+}
+
+/// Link targets, element by element in document order (see [`link_targets`]).
+#[derive(Default)]
+struct Links {
+    out: Vec<String>,
+    seen: HashSet<String>,
+}
+
+impl Links {
+    fn element<'a>(&mut self, attrs: impl Iterator<Item = (&'a str, &'a str)>) {
+        for (name, value) in attrs {
             let wanted = if name == "href" {
                 value.chars().any(|c| c.is_ascii_digit() || c == '%')
                     || value.contains("wa.me")
                     || value.to_ascii_lowercase().starts_with("tel:")
-            } else if phone_data_attribute(name)
-                || matches!(name, "content" | "title" | "value" | "aria-label")
-            {
+            } else if may_hold_phone(name) {
                 clean(value).bytes().filter(u8::is_ascii_digit).count() >= 6
             } else {
                 false
             };
             let value = value.trim();
-            if wanted && !value.is_empty() && seen.insert(value) {
+            if wanted && !value.is_empty() && !self.seen.contains(value) {
+                self.seen.insert(value.to_string());
                 // WhatsApp numbers are international digits without `+`: say so.
                 let whatsapp = name.starts_with("data-")
                     && name.contains("whatsapp")
                     && value.bytes().all(|b| b.is_ascii_digit());
-                out.push(if whatsapp {
+                self.out.push(if whatsapp {
                     format!("https://wa.me/{value}")
                 } else {
                     value.to_string()
@@ -197,7 +236,13 @@ fn links_of(doc: &Html) -> Vec<String> {
             }
         }
     }
-    out
+}
+
+/// An attribute whose value the link scan looks at.
+pub(super) fn may_hold_phone(name: &str) -> bool {
+    name == "href"
+        || phone_data_attribute(name)
+        || matches!(name, "content" | "title" | "value" | "aria-label")
 }
 
 /// A `data-*` attribute whose name says it holds a contact number (`data-phone`,

@@ -29,6 +29,11 @@ pub(super) fn blocked_ranges(t: &str) -> Vec<Range<usize>> {
         ))
         .unwrap()
     });
+    // Every pattern needs a digit (`\d` is any Unicode digit): most plain words are done.
+    if !t.bytes().any(|b| b.is_ascii_digit()) && (t.is_ascii() || !t.chars().any(char::is_numeric))
+    {
+        return Vec::new();
+    }
     let b = t.as_bytes();
     // A date is not part of a longer `06.12.34.56.78`.
     let sep_digit =
@@ -230,19 +235,25 @@ fn classify(word: &str) -> Option<(usize, Group)> {
         _ => None,
     };
     let real = word.bytes().filter(u8::is_ascii_digit).count();
+    if real == 0 {
+        // Most words of an ad: no digit. Decide without building a digit string.
+        if word.chars().all(|c| as_digit(c).is_some()) && word.chars().count() <= 2 {
+            let d = word.chars().filter_map(as_digit).collect();
+            return Some((0, group(d, true, false, true)));
+        }
+        if word.len() <= 24 && may_be_number_word(word) {
+            let d = number_word(&word.to_lowercase())?;
+            return Some((0, group(d, false, true, false)));
+        }
+        return None;
+    }
     let mapped = word.chars().map(as_digit).collect::<Option<String>>();
     match mapped {
-        Some(d) if real == 0 && d.len() <= 2 => Some((0, group(d, true, false, true))),
-        Some(d) if real > 0 => {
+        Some(d) => {
             let letters = d.len() - real;
             (letters <= real).then(|| (0, group(d, letters > 0, false, false)))
         }
-        _ if real == 0 && word.len() <= 24 && may_be_number_word(word) => {
-            let d = number_word(&word.to_lowercase())?;
-            Some((0, group(d, false, true, false)))
-        }
-        _ if real == 0 => None,
-        _ => {
+        None => {
             let lower = word.to_ascii_lowercase();
             let label = GLUED_LABELS.iter().find(|l| lower.starts_with(*l))?;
             let (_, g) = classify(&word[label.len()..])?;

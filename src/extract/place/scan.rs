@@ -133,13 +133,32 @@ impl Words {
             toks: Vec::new(),
         };
         let (mut in_token, mut hard) = (false, false);
-        for c in text.chars() {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
             let start = w.norm.len();
-            // ASCII inline: nearly all ad text is ASCII, and this loop sees every byte.
+            // ASCII byte-wise, a run of letters and digits at a time: nearly all ad text
+            // is ASCII, and this loop sees every byte.
+            if bytes[i].is_ascii_alphanumeric() {
+                let end = bytes[i..]
+                    .iter()
+                    .position(|b| !b.is_ascii_alphanumeric())
+                    .map_or(bytes.len(), |n| i + n);
+                w.norm.push_str(&text[i..end]);
+                w.norm[start..].make_ascii_lowercase();
+                if !in_token {
+                    let cap = bytes[i].is_ascii_uppercase() || bytes[i].is_ascii_digit();
+                    w.toks.push(Token::at(start, cap, hard));
+                    (in_token, hard) = (true, false);
+                }
+                w.toks.last_mut().expect("a token was pushed").end = w.norm.len();
+                i = end;
+                continue;
+            }
+            let c = text[i..].chars().next().expect("i is a char boundary");
+            i += c.len_utf8();
             let folded = if c.is_ascii() {
-                c.is_ascii_alphanumeric()
-                    .then(|| w.norm.push(c.to_ascii_lowercase()))
-                    .map(|()| true)
+                None
             } else {
                 fold_char(c, &mut w.norm)
             };

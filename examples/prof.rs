@@ -1,0 +1,70 @@
+//! Profiling driver: `Extractor::document` over every corpus ad, N times.
+//! `valgrind --tool=callgrind --toggle-collect='*Extractor*document*' target/release/examples/prof 1`
+
+use webwacht::extract::licence::KnownNumbers;
+use webwacht::extract::{text, Extractor, Gazetteer};
+use webwacht::register::parse_licences;
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(1);
+    let blob_mode = args.next().as_deref() == Some("blob");
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/");
+    let gazetteer = Gazetteer::embedded();
+    let bytes = std::fs::read(format!("{dir}extraction_register.csv")).unwrap();
+    let known: KnownNumbers = parse_licences("r", &bytes, gazetteer)
+        .unwrap()
+        .into_iter()
+        .map(|l| l.normalized)
+        .collect();
+    let ads: Vec<String> = std::fs::read_to_string(format!("{dir}extraction_corpus.jsonl"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["text"].as_str().unwrap_or_default().to_string()
+        })
+        .collect();
+    let e = Extractor {
+        gazetteer,
+        known_numbers: &known,
+    };
+    // Warm the lazies (regexes, numbering plans per country) outside the measured calls.
+    for ad in &ads {
+        let (t, links) = text::html_text_and_links(ad);
+        webwacht::extract::phone::find_phones(&t);
+        webwacht::extract::phone::find_phones(ad);
+        webwacht::extract::phone::phones_from_links(&links);
+        gazetteer.find_in_text(&t);
+        webwacht::extract::licence::find_licence_numbers(&t);
+        webwacht::extract::licence::find_registration_numbers(&t);
+    }
+    let blob = ads
+        .iter()
+        .map(|a| {
+            if text::looks_like_html(a) {
+                text::html_to_text(a)
+            } else {
+                a.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let mut count = 0;
+    for _ in 0..n {
+        if blob_mode {
+            count += e.document(None, &blob).phones.len();
+        } else {
+            for ad in &ads {
+                count += e.document(None, ad).phones.len();
+            }
+        }
+    }
+    let bytes: usize = if blob_mode {
+        blob.len()
+    } else {
+        ads.iter().map(String::len).sum()
+    };
+    println!("{count} phones, {bytes} bytes per pass");
+}
