@@ -28,7 +28,7 @@ use reqwest::header::{CONTENT_TYPE, COOKIE, SET_COOKIE};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use webwacht::crawl::evidence::EvidenceWriter;
 use webwacht::crawl::fetch::Response;
-use webwacht::store::{timestamp, users, Store};
+use webwacht::store::{timestamp, users, Store, Usage};
 
 const PASSWORD: &str = "belasting-proef-wachtwoord";
 const RULES: [(&str, i64); 5] = [
@@ -726,7 +726,7 @@ fn start_server(
             .build()
             .unwrap();
         rt.block_on(async move {
-            let store = Store::connect(&db_url).await.unwrap();
+            let store = Store::connect_as(&db_url, Usage::Server).await.unwrap();
             let state = webwacht::web::AppState::new(store.clone(), evidence_dir);
             let listener = tokio::net::TcpListener::from_std(listener).unwrap();
             webwacht::web::serve(listener, state, async {

@@ -7,7 +7,7 @@ use anyhow::Context as _;
 use clap::Args;
 
 use crate::config::Config;
-use crate::store::Store;
+use crate::store::{Store, Usage};
 use crate::web::{self, AppState};
 
 #[derive(Debug, Args)]
@@ -19,7 +19,7 @@ pub struct ServeArgs {
 }
 
 pub async fn run(cfg: &Config, args: &ServeArgs) -> anyhow::Result<()> {
-    let store = Store::open(cfg).await?;
+    let store = Store::open_as(cfg, Usage::Server).await?;
     let bind = args.bind.clone().unwrap_or_else(|| cfg.bind.clone());
     serve_until_ctrl_c(store, cfg, &bind).await
 }

@@ -408,7 +408,13 @@ pub async fn flag_detail(store: &Store, scope: &Scope, id: i64) -> Result<Option
                 f.first_seen, f.last_seen, f.resolved_reason, f.escalated_at, f.snapshot_id, rs.imported_at,
                 a.site_id, a.url, v.id, v.captured_at, v.title, v.body, v.advertiser, v.place_text,
                 fe.fetched_at, fe.body_sha256, fe.id, fe.warc_file, fe.warc_offset, fe.warc_length,
-                fe.warc_record_sha256
+                fe.warc_record_sha256,
+                (SELECT json_group_array(json_array(e164, raw, kind, country, obfuscated)) FROM
+                  (SELECT * FROM version_phones WHERE version_id = v.id ORDER BY rowid)),
+                (SELECT json_group_array(json_array(kind, value, normalized, raw)) FROM
+                  (SELECT * FROM version_numbers WHERE version_id = v.id ORDER BY rowid)),
+                (SELECT json_group_array(json_array(actor, from_status, to_status, note, decided_at)) FROM
+                  (SELECT * FROM decisions WHERE flag_id = f.id ORDER BY id))
          FROM flags f JOIN ads a ON a.id = f.ad_id JOIN ad_versions v ON v.id = f.version_id
          LEFT JOIN fetches fe ON fe.id = v.fetch_id
          LEFT JOIN municipalities m ON m.code = f.municipality_code
@@ -444,35 +450,37 @@ pub async fn flag_detail(store: &Store, scope: &Scope, id: i64) -> Result<Option
         }),
         _ => None,
     };
-    let phones: Vec<DetailPhone> = sqlx::query(
-        "SELECT e164, raw, kind, country, obfuscated FROM version_phones WHERE version_id = ? ORDER BY rowid",
-    )
-    .bind(version_id)
-    .fetch_all(store.pool())
-    .await?
-    .into_iter()
-    .map(|p| DetailPhone {
-        e164: p.get(0),
-        raw: p.get(1),
-        kind: p.get(2),
-        country: p.get(3),
-        obfuscated: p.get::<i64, _>(4) != 0,
-    })
-    .collect();
-    let numbers: Vec<DetailNumber> = sqlx::query(
-        "SELECT kind, value, normalized, raw FROM version_numbers WHERE version_id = ? ORDER BY rowid",
-    )
-    .bind(version_id)
-    .fetch_all(store.pool())
-    .await?
-    .into_iter()
-    .map(|n| DetailNumber {
-        kind: n.get(0),
-        value: n.get(1),
-        normalized: n.get(2),
-        raw: n.get(3),
-    })
-    .collect();
+    // Phones, numbers and decisions come with the flag as JSON arrays: one query instead
+    // of four (each query is a round trip to a connection thread).
+    let phones: Vec<DetailPhone> = json_rows(&r.get::<String, _>(29))?
+        .into_iter()
+        .map(|p| DetailPhone {
+            e164: text_at(&p, 0),
+            raw: text_at(&p, 1),
+            kind: text_at(&p, 2),
+            country: text_at(&p, 3),
+            obfuscated: p.get(4).and_then(serde_json::Value::as_i64).unwrap_or(0) != 0,
+        })
+        .collect();
+    let numbers: Vec<DetailNumber> = json_rows(&r.get::<String, _>(30))?
+        .into_iter()
+        .map(|n| DetailNumber {
+            kind: text_at(&n, 0),
+            value: text_at(&n, 1),
+            normalized: text_at(&n, 2),
+            raw: text_at(&n, 3),
+        })
+        .collect();
+    let decisions: Vec<DecisionRow> = json_rows(&r.get::<String, _>(31))?
+        .into_iter()
+        .map(|d| DecisionRow {
+            actor: text_at(&d, 0),
+            from_status: d.get(1).and_then(|v| v.as_str()).map(str::to_string),
+            to_status: text_at(&d, 2),
+            note: d.get(3).and_then(|v| v.as_str()).map(str::to_string),
+            decided_at: text_at(&d, 4),
+        })
+        .collect();
     let snapshot_id: Option<i64> = r.get(12);
     let register = match snapshot_id {
         Some(s) => register_entries(store, s, &numbers, &phones).await?,
@@ -480,7 +488,6 @@ pub async fn flag_detail(store: &Store, scope: &Scope, id: i64) -> Result<Option
     };
     let ad_id: i64 = r.get(1);
     let linked = linked_ads(store, ad_id, &phones).await?;
-    let decisions = decisions(store, id).await?;
     Ok(Some(FlagDetail {
         id: r.get(0),
         ad_id,
@@ -515,6 +522,18 @@ pub async fn flag_detail(store: &Store, scope: &Scope, id: i64) -> Result<Option
     }))
 }
 
+/// The rows of a `json_group_array(json_array(...))` column.
+fn json_rows(text: &str) -> Result<Vec<Vec<serde_json::Value>>> {
+    serde_json::from_str(text).map_err(|e| StoreError::Sql(sqlx::Error::Decode(Box::new(e))))
+}
+
+fn text_at(row: &[serde_json::Value], i: usize) -> String {
+    row.get(i)
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default()
+        .to_string()
+}
+
 async fn register_entries(
     store: &Store,
     snapshot_id: i64,
@@ -529,21 +548,13 @@ async fn register_entries(
     if licence_numbers.is_empty() && phones.is_empty() {
         return Ok(Vec::new());
     }
-    // One query: the licences the ad names, and those that hold one of its phones.
-    let mut q = QueryBuilder::<Sqlite>::new(
-        "SELECT l.licence_number, l.holder, l.business_type, l.municipality_code, l.address,
-                l.valid_from, l.valid_until, l.status, l.normalized,
-                (SELECT group_concat(e164, ', ') FROM (SELECT lp.e164 FROM licence_phones lp
-                  WHERE lp.snapshot_id = l.snapshot_id AND lp.normalized = l.normalized ORDER BY lp.e164))
-         FROM licences l WHERE l.snapshot_id = ",
-    );
-    q.push_bind(snapshot_id).push(" AND (l.normalized IN (");
-    let mut sep = q.separated(", ");
-    sep.push("NULL");
+    // One query: the licences the ad names, and those that hold one of its phones, each
+    // found through its own index (an OR of the two lets SQLite scan the whole snapshot).
+    let mut q = QueryBuilder::<Sqlite>::new("WITH wanted(n) AS (SELECT NULL WHERE 0");
     for n in &licence_numbers {
-        sep.push_bind(*n);
+        q.push(" UNION SELECT ").push_bind(*n);
     }
-    q.push(") OR l.normalized IN (SELECT normalized FROM licence_phones WHERE snapshot_id = ")
+    q.push(" UNION SELECT normalized FROM licence_phones INDEXED BY licence_phones_e164 WHERE snapshot_id = ")
         .push_bind(snapshot_id)
         .push(" AND e164 IN (");
     let mut sep = q.separated(", ");
@@ -551,7 +562,16 @@ async fn register_entries(
     for p in phones {
         sep.push_bind(&p.e164);
     }
-    q.push(")))");
+    q.push(
+        "))
+         SELECT l.licence_number, l.holder, l.business_type, l.municipality_code, l.address,
+                l.valid_from, l.valid_until, l.status, l.normalized,
+                (SELECT group_concat(e164, ', ') FROM (SELECT lp.e164 FROM licence_phones lp
+                  WHERE lp.snapshot_id = l.snapshot_id AND lp.normalized = l.normalized ORDER BY lp.e164))
+         FROM wanted CROSS JOIN licences l ON l.snapshot_id = ",
+    )
+    .push_bind(snapshot_id)
+    .push(" AND l.normalized = wanted.n");
     let mut out: Vec<(usize, RegisterEntry)> = q
         .build()
         .fetch_all(store.pool())
