@@ -69,6 +69,8 @@ pub struct Store {
     /// sleeps in SQLite's busy handler for 1, 2, 5, 10 … ms, which showed as 50–100 ms
     /// tails under load. Writers in other processes (a crawl) still meet the busy handler.
     write_turn: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// Audit entries waiting for the next group commit (see `audit::record`).
+    pending_audit: std::sync::Arc<std::sync::Mutex<Vec<audit::Pending>>>,
 }
 
 impl Store {
@@ -122,6 +124,7 @@ impl Store {
         let store = Store {
             pool,
             write_turn: Default::default(),
+            pending_audit: Default::default(),
         };
         if usage == Usage::Server {
             store.checkpoint_in_background();
@@ -160,6 +163,10 @@ impl Store {
     /// write transaction.
     pub async fn write_turn(&self) -> tokio::sync::MutexGuard<'_, ()> {
         self.write_turn.lock().await
+    }
+
+    fn pending_audit(&self) -> std::sync::MutexGuard<'_, Vec<audit::Pending>> {
+        self.pending_audit.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     pub async fn close(self) {
