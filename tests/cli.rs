@@ -74,22 +74,11 @@ fn extract_jsonl_keeps_ids_and_the_design_shape() {
 #[test]
 fn extract_jsonl_bad_line_names_the_line() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_webwacht"))
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args(["extract", "--jsonl"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"{\"id\":\"a\",\"text\":\"x\"}\nnot json\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = common::webwacht_with_stdin(
+        dir.path(),
+        &["extract", "--jsonl"],
+        "{\"id\":\"a\",\"text\":\"x\"}\nnot json\n",
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("stdin:2"), "{}", stderr(&out));
 }

@@ -3,32 +3,9 @@
 
 mod common;
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 
-use common::{stderr, stdout};
-
-fn with_stdin(dir: &Path, args: &[&str], input: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_webwacht"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .current_dir(dir)
-        .env("WEBWACHT_LOG", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
+use common::{stderr, stdout, webwacht_with_stdin};
 
 async fn hash_of(dir: &Path, name: &str) -> Option<(String, String, Option<String>)> {
     let store =
@@ -46,7 +23,7 @@ async fn hash_of(dir: &Path, name: &str) -> Option<(String, String, Option<Strin
 async fn users_are_added_with_argon2_and_bad_input_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let out = with_stdin(
+    let out = webwacht_with_stdin(
         d,
         &[
             "user",
@@ -65,7 +42,7 @@ async fn users_are_added_with_argon2_and_bad_input_is_refused() {
     assert!(!hash.contains("geheim"));
     assert_eq!((role.as_str(), m), ("researcher", None));
 
-    let out = with_stdin(
+    let out = webwacht_with_stdin(
         d,
         &[
             "user",
@@ -143,13 +120,13 @@ async fn users_are_added_with_argon2_and_bad_input_is_refused() {
             "--password-stdin",
         ),
     ] {
-        let out = with_stdin(d, &args, input);
+        let out = webwacht_with_stdin(d, &args, input);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
         assert!(stderr(&out).contains(needle), "{args:?}: {}", stderr(&out));
     }
     assert!(hash_of(d, "kort").await.is_none());
 
-    let out = with_stdin(
+    let out = webwacht_with_stdin(
         d,
         &["user", "password", "rita", "--password-stdin"],
         "een nieuw lang wachtwoord\n",

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
@@ -17,6 +18,28 @@ pub fn webwacht(dir: &Path, args: &[&str]) -> Output {
         .stdin(Stdio::null())
         .output()
         .expect("run webwacht")
+}
+
+/// As [`webwacht`], with `input` written to its stdin.
+pub fn webwacht_with_stdin(dir: &Path, args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_webwacht"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .current_dir(dir)
+        .env("WEBWACHT_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run webwacht");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().expect("wait for webwacht")
 }
 
 pub fn stdout(o: &Output) -> String {

@@ -36,21 +36,9 @@
 
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { launchChromium, need as needSetting } from './common.mjs';
 
-for (const arg of process.argv.slice(2)) {
-  const eq = arg.indexOf('=');
-  if (eq > 0) process.env[arg.slice(0, eq)] = arg.slice(eq + 1);
-}
-
-function need(name) {
-  const v = process.env[name];
-  if (v === undefined || v === '') {
-    console.error(`a11y.mjs: ${name} is not set (see the header of this file)`);
-    process.exit(2);
-  }
-  return v;
-}
+const need = (name) => needSetting('a11y.mjs', name);
 
 const BASE = new URL(need('BASE_URL')).origin;
 const USER = { name: need('COORDINATOR_NAME'), password: need('COORDINATOR_PASSWORD') };
@@ -60,7 +48,6 @@ const KEYBOARD_NOTE = need('KEYBOARD_NOTE');
 const AD_ID = need('AD_ID');
 const PHONE = need('PHONE_E164');
 const SEARCH_Q = need('SEARCH_Q');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 const require = createRequire(import.meta.url);
 const AXE_PATH = require.resolve('axe-core/axe.min.js');
@@ -300,12 +287,7 @@ async function keyboardDismiss(page) {
 
 // ------------------------------------------------------------------------------- run
 
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-proxy-server'],
-});
+const browser = await launchChromium();
 console.log(`chromium ${browser.version()}, axe-core ${AXE_VERSION}, UI ${BASE}`);
 
 async function newPage() {

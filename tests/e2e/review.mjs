@@ -19,21 +19,9 @@
 // with an empty sandbox attribute, payload text shows as literal text). Exit 0 when all
 // holds; otherwise exit 1 with every problem listed.
 
-import { chromium } from 'playwright-core';
+import { launchChromium, need as needSetting } from './common.mjs';
 
-for (const arg of process.argv.slice(2)) {
-  const eq = arg.indexOf('=');
-  if (eq > 0) process.env[arg.slice(0, eq)] = arg.slice(eq + 1);
-}
-
-function need(name) {
-  const v = process.env[name];
-  if (v === undefined || v === '') {
-    console.error(`review.mjs: ${name} is not set (see the header of this file)`);
-    process.exit(2);
-  }
-  return v;
-}
+const need = (name) => needSetting('review.mjs', name);
 
 const BASE = new URL(need('BASE_URL')).origin;
 const BEACON = new URL(need('BEACON_URL')).origin;
@@ -46,7 +34,6 @@ const FILTER_RULE = need('FILTER_RULE');
 const FILTER_SITE = need('FILTER_SITE');
 const EXPECT_IDS = need('EXPECT_IDS').split(',').filter(Boolean).sort();
 const OTHER_IDS = (process.env.OTHER_IDS ?? '').split(',').filter(Boolean);
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 /// What a payload writes when it runs; it must never show up in a console message.
 const MARKER = /XSS-EXEC|pwned/;
@@ -241,21 +228,7 @@ async function noActiveMarkup(page, what) {
   return found;
 }
 
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  headless: true,
-  // launch() gives every run a fresh, temporary user-data-dir.
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-proxy-server',
-  ],
-});
+const browser = await launchChromium();
 console.log(`chromium ${browser.version()}, UI ${BASE}`);
 
 try {
