@@ -8,7 +8,8 @@ use webwacht::register::parse_licences;
 fn main() {
     let mut args = std::env::args().skip(1);
     let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(1);
-    let blob_mode = args.next().as_deref() == Some("blob");
+    let mode = args.next().unwrap_or_default();
+    let blob_mode = mode == "blob";
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/");
     let gazetteer = Gazetteer::embedded();
     let bytes = std::fs::read(format!("{dir}extraction_register.csv")).unwrap();
@@ -51,6 +52,27 @@ fn main() {
         })
         .collect::<Vec<_>>()
         .join("\n\n");
+    if mode == "dump" {
+        // Differential check of optimisations: every result as JSON, for the corpus and
+        // variants of it that take other paths (case, line breaks, no spaces).
+        for ad in &ads {
+            for v in [
+                ad.clone(),
+                ad.to_lowercase(),
+                ad.to_uppercase(),
+                ad.replace(' ', "\n"),
+                ad.replace(' ', ""),
+                ad.replace('-', " "),
+            ] {
+                println!("{}", serde_json::to_string(&e.document(None, &v)).unwrap());
+            }
+        }
+        println!(
+            "{}",
+            serde_json::to_string(&e.document(None, &blob)).unwrap()
+        );
+        return;
+    }
     let mut count = 0;
     for _ in 0..n {
         if blob_mode {

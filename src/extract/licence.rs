@@ -82,6 +82,9 @@ pub struct KnownNumbers {
     /// Bit `b` is set when a number starts with the ASCII byte `b`: the text scan skips
     /// every other token without hashing it (most words of an ad).
     first_bytes: u128,
+    /// Bit `a * 128 + b` is set when a number starts with the ASCII bytes `a b`: a token of
+    /// two or more characters is skipped without hashing unless one does.
+    first_pairs: Vec<u64>,
 }
 
 impl KnownNumbers {
@@ -96,7 +99,13 @@ impl KnownNumbers {
                 known.prefixes.insert(n[..end].to_string());
             }
             known.max_len = known.max_len.max(n.len());
-            known.first_bytes |= 1 << (n.as_bytes()[0] & 0x7f);
+            let b = n.as_bytes();
+            known.first_bytes |= 1 << (b[0] & 0x7f);
+            if let Some(&second) = b.get(1) {
+                known.first_pairs.resize(128 * 128 / 64, 0);
+                let bit = usize::from(b[0] & 0x7f) * 128 + usize::from(second & 0x7f);
+                known.first_pairs[bit / 64] |= 1 << (bit % 64);
+            }
             known.numbers.insert(n);
         }
         known
@@ -139,17 +148,50 @@ pub(crate) fn find_known_in(
         return Vec::new();
     }
     let (max_len, t) = (known.max_len, cleaned.text.as_str());
-    let may_start = |at: usize| {
-        let b = t.as_bytes()[at].to_ascii_uppercase();
-        b < 0x80 && known.first_bytes & (1 << b) != 0
+    // Whether a number may start with the (ASCII) token `t[s..e]`.
+    let may_start = |s: usize, e: usize| {
+        let b = t.as_bytes();
+        let first = b[s].to_ascii_uppercase();
+        if e - s == 1 {
+            return known.first_bytes & (1 << first) != 0;
+        }
+        let bit = usize::from(first) * 128 + usize::from(b[s + 1].to_ascii_uppercase());
+        known
+            .first_pairs
+            .get(bit / 64)
+            .is_some_and(|w| w & (1 << (bit % 64)) != 0)
     };
     let mut found = Vec::new();
     let mut key = String::with_capacity(max_len + 16);
-    let mut pos = 0;
-    while let Some(first) = token_at(t, pos) {
+    // A match holds two digits and spans at most `max_len` key bytes joined by gaps of at
+    // most three bytes: tokens further than `reach` before the next digit cannot start
+    // one, so the scan jumps over them (most of an ad's words).
+    let reach = 4 * max_len + 4;
+    let (mut next_digit, mut pos) = (None, 0);
+    loop {
+        let digit = match next_digit.filter(|&d| d >= pos) {
+            Some(d) => d,
+            None => match t.as_bytes()[pos..].iter().position(u8::is_ascii_digit) {
+                Some(d) => *next_digit.insert(pos + d),
+                None => break,
+            },
+        };
+        if digit > pos + reach {
+            pos = digit - reach;
+            while !t.is_char_boundary(pos) {
+                pos += 1;
+            }
+            // Inside a word: that word starts too far back, go to its end.
+            if t[..pos].ends_with(char::is_alphanumeric) {
+                pos += t[pos..]
+                    .find(|c: char| !c.is_alphanumeric())
+                    .unwrap_or(t.len() - pos);
+            }
+        }
+        let Some(first) = token_at(t, pos) else { break };
         let (start, first_end, ascii) = first;
         // The key would hold the first token alone: no number starts like it.
-        if !ascii || !may_start(start) {
+        if !ascii || !may_start(start, first_end) {
             pos = first_end;
             continue;
         }

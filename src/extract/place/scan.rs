@@ -10,8 +10,6 @@ const CONTEXT_WORDS: &[&str] = &[
     "in", "te", "uit", "bij", "nabij", "rond", "rondom", "regio", "omgeving", "omg", "vanuit",
     "naar", "gemeente",
 ];
-/// Lower-case first words that may start a multi-word place name (`den Bosch`).
-const PARTICLES: &[&str] = &["s", "t", "de", "den", "het", "ter", "ten", "st", "op"];
 /// A one-word match ending like this and followed by a number is a street address.
 const STREET_SUFFIXES: &[&str] = &[
     "straat", "weg", "laan", "plein", "kade", "gracht", "singel", "dreef", "steeg", "pad",
@@ -41,7 +39,7 @@ impl Gazetteer {
         let mut key = String::with_capacity(self.max_key_len);
         let mut i = 0;
         while i < words.len() {
-            if strict && !(words.toks[i].cap || PARTICLES.contains(&words.word(i))) {
+            if strict && !(words.toks[i].cap || is_particle(words.word(i))) {
                 // No name can start here under the capitalisation rule (see `acceptable`).
                 i += 1;
                 continue;
@@ -95,29 +93,50 @@ fn soft_separator(c: char) -> bool {
     )
 }
 
-/// One word of normalised text.
+/// One word of normalised text: 12 bytes, one per word of every ad.
 #[derive(Debug, Clone, Copy)]
 struct Token {
-    start: usize,
-    end: usize,
-    /// Replaces the normalised text (`aan de` -> `ad`, `sint` -> `st`).
-    canon: Option<&'static str>,
+    /// Byte range in [`Words::norm`].
+    start: u32,
+    end: u32,
+    /// Replaces the normalised text (`aan de` -> `ad`, `sint` -> `st`): see [`CANON`].
+    canon: u8,
     /// Starts with a capital letter or a digit in the original text.
     cap: bool,
     /// Punctuation other than a [`soft_separator`] came before it.
     break_before: bool,
 }
 
+/// The replacement words of [`Token::canon`]; index 0 is "none".
+const CANON: [&str; 3] = ["", "st", "ad"];
+
 impl Token {
     fn at(start: usize, cap: bool, break_before: bool) -> Token {
         Token {
-            start,
-            end: start,
-            canon: None,
+            start: start as u32,
+            end: start as u32,
+            canon: 0,
             cap,
             break_before,
         }
     }
+}
+
+/// Whether the ASCII byte `b`, between words, ends a multi-word match (see
+/// [`soft_separator`]): a line break or punctuation other than `-./'` and the backtick.
+fn hard_ascii(b: u8) -> bool {
+    !matches!(
+        b,
+        b' ' | b'\t' | b'-' | b'.' | b'/' | b'\'' | b'`' | b'\x0b' | b'\x0c'
+    )
+}
+
+/// Lower-case first words that may start a multi-word place name (`den Bosch`).
+fn is_particle(w: &str) -> bool {
+    matches!(
+        w,
+        "s" | "t" | "de" | "den" | "het" | "ter" | "ten" | "st" | "op"
+    )
 }
 
 /// Text split into normalised words.
@@ -128,41 +147,45 @@ pub(super) struct Words {
 
 impl Words {
     pub(super) fn new(text: &str) -> Words {
+        // Ad text has a word per five or six bytes: reserve once instead of regrowing.
         let mut w = Words {
             norm: String::with_capacity(text.len()),
-            toks: Vec::new(),
+            toks: Vec::with_capacity(text.len() / 5 + 8),
         };
         let (mut in_token, mut hard) = (false, false);
         let bytes = text.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
-            let start = w.norm.len();
+            let b = bytes[i];
             // ASCII byte-wise, a run of letters and digits at a time: nearly all ad text
             // is ASCII, and this loop sees every byte.
-            if bytes[i].is_ascii_alphanumeric() {
-                let end = bytes[i..]
-                    .iter()
-                    .position(|b| !b.is_ascii_alphanumeric())
-                    .map_or(bytes.len(), |n| i + n);
+            if b.is_ascii_alphanumeric() {
+                let start = w.norm.len();
+                let mut end = i + 1;
+                while end < bytes.len() && bytes[end].is_ascii_alphanumeric() {
+                    end += 1;
+                }
                 w.norm.push_str(&text[i..end]);
                 w.norm[start..].make_ascii_lowercase();
                 if !in_token {
-                    let cap = bytes[i].is_ascii_uppercase() || bytes[i].is_ascii_digit();
+                    let cap = b.is_ascii_uppercase() || b.is_ascii_digit();
                     w.toks.push(Token::at(start, cap, hard));
                     (in_token, hard) = (true, false);
                 }
-                w.toks.last_mut().expect("a token was pushed").end = w.norm.len();
+                w.toks.last_mut().expect("a token was pushed").end = w.norm.len() as u32;
                 i = end;
                 continue;
             }
+            if b < 0x80 {
+                in_token = false;
+                hard |= hard_ascii(b);
+                i += 1;
+                continue;
+            }
+            let start = w.norm.len();
             let c = text[i..].chars().next().expect("i is a char boundary");
             i += c.len_utf8();
-            let folded = if c.is_ascii() {
-                None
-            } else {
-                fold_char(c, &mut w.norm)
-            };
-            match folded {
+            match fold_char(c, &mut w.norm) {
                 Some(true) => {
                     if !in_token {
                         let cap = c.is_uppercase() || c.is_numeric();
@@ -170,12 +193,12 @@ impl Words {
                         (in_token, hard) = (true, false);
                     }
                     let t = w.toks.last_mut().expect("a token was pushed");
-                    t.end = w.norm.len();
+                    t.end = w.norm.len() as u32;
                 }
                 Some(false) => {}
                 None => {
                     in_token = false;
-                    hard |= !(soft_separator(c) || c.is_whitespace() && c != '\n' && c != '\r');
+                    hard |= !(soft_separator(c) || c.is_whitespace());
                 }
             }
         }
@@ -188,12 +211,12 @@ impl Words {
         let (mut w, mut r) = (0, 0);
         while r < self.toks.len() {
             let mut t = self.toks[r];
-            match &self.norm[t.start..t.end] {
-                "sint" => t.canon = Some("st"),
+            match self.text(&t) {
+                "sint" => t.canon = 1,
                 "aan" => {
                     if let Some(next) = self.toks.get(r + 1).filter(|n| !n.break_before) {
-                        if matches!(&self.norm[next.start..next.end], "de" | "den") {
-                            t.canon = Some("ad");
+                        if matches!(self.text(next), "de" | "den") {
+                            t.canon = 2;
                             r += 1;
                         }
                     }
@@ -210,9 +233,17 @@ impl Words {
         self.toks.len()
     }
 
+    /// The normalised text of a token, before canonicalisation.
+    fn text(&self, t: &Token) -> &str {
+        &self.norm[t.start as usize..t.end as usize]
+    }
+
     fn word(&self, i: usize) -> &str {
         let t = &self.toks[i];
-        t.canon.unwrap_or(&self.norm[t.start..t.end])
+        match t.canon {
+            0 => self.text(t),
+            k => CANON[usize::from(k)],
+        }
     }
 
     pub(super) fn key(&self) -> String {
@@ -225,7 +256,7 @@ impl Words {
         if n == 1 && key.len() < 3 {
             return false;
         }
-        if strict && !(last.cap && (first.cap || PARTICLES.contains(&self.word(i)))) {
+        if strict && !(last.cap && (first.cap || is_particle(self.word(i)))) {
             return false;
         }
         let after_context =
