@@ -157,17 +157,43 @@ struct TextBuilder {
 
 impl TextBuilder {
     fn push_text(&mut self, t: &str) {
-        for c in t.chars() {
+        // ASCII whitespace as `char::is_whitespace` sees it.
+        let space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
+        let b = t.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            if b[i] < 0x80 {
+                if space(b[i]) {
+                    self.pending_space = true;
+                    i += 1;
+                    continue;
+                }
+                // A run of visible ASCII at once: nearly all ad text.
+                let mut e = i + 1;
+                while e < b.len() && b[e] < 0x80 && !space(b[e]) {
+                    e += 1;
+                }
+                self.space_if_pending();
+                self.buf.push_str(&t[i..e]);
+                i = e;
+                continue;
+            }
+            let c = t[i..].chars().next().expect("i is a char boundary");
+            i += c.len_utf8();
             if c.is_whitespace() {
                 self.pending_space = true;
             } else {
-                if self.pending_space && !self.buf.is_empty() && !self.buf.ends_with('\n') {
-                    self.buf.push(' ');
-                }
-                self.pending_space = false;
+                self.space_if_pending();
                 self.buf.push(c);
             }
         }
+    }
+
+    fn space_if_pending(&mut self) {
+        if self.pending_space && !self.buf.is_empty() && !self.buf.ends_with('\n') {
+            self.buf.push(' ');
+        }
+        self.pending_space = false;
     }
 
     fn newline(&mut self) {
@@ -411,14 +437,31 @@ pub fn clean_mapped(s: &str) -> Cleaned {
     let mut map: Vec<(u32, u32)> = Vec::with_capacity(s.len());
     let mut suspicious = Vec::new();
     let mut seg = String::new();
-    let mut iter = s.char_indices().peekable();
     let combining = |d: char| !d.is_ascii() && canonical_combining_class(d) != 0;
-    while let Some((i, c)) = iter.next() {
-        if c.is_ascii() && !iter.peek().is_some_and(|&(_, d)| combining(d)) {
-            text.push(c);
-            map.push((i as u32, (i + 1) as u32));
-            continue;
+    let char_at = |i: usize| s[i..].chars().next();
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] < 0x80 {
+            // A run of ASCII is copied as it is, but for a last character that carries
+            // combining marks: it starts a segment below.
+            let mut e = i + 1;
+            while e < b.len() && b[e] < 0x80 {
+                e += 1;
+            }
+            let end = if char_at(e).is_some_and(combining) {
+                e - 1
+            } else {
+                e
+            };
+            text.push_str(&s[i..end]);
+            map.extend((i..end).map(|k| (k as u32, k as u32 + 1)));
+            i = end;
+            if i == e {
+                continue;
+            }
         }
+        let c = char_at(i).expect("i < len is a char boundary");
         if is_invisible(c) {
             suspicious.push(i);
             // Attach the removed character to the previous output character so raw
@@ -426,19 +469,19 @@ pub fn clean_mapped(s: &str) -> Cleaned {
             if let Some(last) = map.last_mut() {
                 last.1 = (i + c.len_utf8()) as u32;
             }
+            i += c.len_utf8();
             continue;
         }
         // A segment: this character and the combining marks that follow it.
         seg.clear();
         seg.push(c);
         let mut end = i + c.len_utf8();
-        while let Some(&(j, d)) = iter.peek() {
+        while let Some(d) = char_at(end) {
             if !combining(d) || is_invisible(d) {
                 break;
             }
             seg.push(d);
-            end = j + d.len_utf8();
-            iter.next();
+            end += d.len_utf8();
         }
         let (before, mut marks) = (text.len(), false);
         for n in seg.nfkc() {
@@ -459,6 +502,7 @@ pub fn clean_mapped(s: &str) -> Cleaned {
             (i as u32, end as u32),
             text.len() - before,
         ));
+        i = end;
     }
     Cleaned {
         text,

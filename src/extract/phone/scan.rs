@@ -109,12 +109,20 @@ pub(super) fn scan(t: &str, blocked: &[Range<usize>], mut on_run: impl FnMut(&[G
             (i, plus_at) = (blocked[bi].end, None);
             continue;
         }
-        let c = t[i..].chars().next().unwrap_or(' ');
+        let c = match t.as_bytes()[i] {
+            b @ 0..0x80 => char::from(b),
+            _ => t[i..].chars().next().unwrap_or(' '),
+        };
         if c.is_alphanumeric() {
-            let end = t[i..]
-                .find(|c: char| !c.is_alphanumeric())
-                .map_or(t.len(), |e| i + e);
-            match classify(&t[i..end]) {
+            let end = word_end(t, i);
+            let word = &t[i..end];
+            if !may_be_group(word) {
+                // Most words of an ad: `classify` would say no.
+                flush(&mut run, &mut gap);
+                (i, plus_at) = (end, None);
+                continue;
+            }
+            match classify(word) {
                 // `thirty four`, `twenty-four`: a unit word completes a tens word.
                 Some((0, g)) if g.words && joins_tens(run.last(), &g, &gap) => {
                     let prev = run.last_mut().expect("checked by joins_tens");
@@ -195,6 +203,46 @@ pub(super) fn scan(t: &str, blocked: &[Range<usize>], mut on_run: impl FnMut(&[G
         i += c.len_utf8();
     }
     flush(&mut run, &mut gap);
+}
+
+/// The end of the word (a run of alphanumeric characters) that starts at `i`.
+fn word_end(t: &str, mut i: usize) -> usize {
+    let b = t.as_bytes();
+    loop {
+        while i < b.len() && b[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        if i == b.len() || b[i] < 0x80 {
+            return i;
+        }
+        match t[i..].chars().next() {
+            Some(c) if c.is_alphanumeric() => i += c.len_utf8(),
+            _ => return i,
+        }
+    }
+}
+
+/// False for a word that [`classify`] certainly rejects: no ASCII digit, and a first byte
+/// that starts neither a digit stand-in (`O`, `l`, `I`, `i`, Cyrillic and Greek O) nor a
+/// number word (see [`may_be_number_word`]). Checked by a table: it sees every word.
+fn may_be_group(word: &str) -> bool {
+    static STARTS: [bool; 256] = {
+        let mut t = [false; 256];
+        let letters = b"nzeotdvfsali";
+        let mut k = 0;
+        while k < letters.len() {
+            t[letters[k] as usize] = true;
+            t[letters[k].to_ascii_uppercase() as usize] = true;
+            k += 1;
+        }
+        // Lead bytes of `é`/`É` (number words) and of Cyrillic and Greek O.
+        t[0xc3] = true;
+        t[0xce] = true;
+        t[0xd0] = true;
+        t
+    };
+    let b = word.as_bytes();
+    b.first().is_some_and(|&f| STARTS[usize::from(f)]) || b.iter().any(u8::is_ascii_digit)
 }
 
 /// Does unit word `g` complete the tens word before it (`thirty four`, `twenty-four`)?

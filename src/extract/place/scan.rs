@@ -96,11 +96,13 @@ fn soft_separator(c: char) -> bool {
 /// One word of normalised text: 12 bytes, one per word of every ad.
 #[derive(Debug, Clone, Copy)]
 struct Token {
-    /// Byte range in [`Words::norm`].
+    /// Byte range in [`Words::lower`], or in [`Words::folded`] when `folded`.
     start: u32,
     end: u32,
     /// Replaces the normalised text (`aan de` -> `ad`, `sint` -> `st`): see [`CANON`].
     canon: u8,
+    /// The word has non-ASCII characters and was folded into [`Words::folded`].
+    folded: bool,
     /// Starts with a capital letter or a digit in the original text.
     cap: bool,
     /// Punctuation other than a [`soft_separator`] came before it.
@@ -110,26 +112,33 @@ struct Token {
 /// The replacement words of [`Token::canon`]; index 0 is "none".
 const CANON: [&str; 3] = ["", "st", "ad"];
 
-impl Token {
-    fn at(start: usize, cap: bool, break_before: bool) -> Token {
-        Token {
-            start: start as u32,
-            end: start as u32,
-            canon: 0,
-            cap,
-            break_before,
-        }
+/// Byte classes of the tokenizer: an ASCII letter or digit, one that makes a word
+/// capitalised (upper case, digit), an ASCII separator that ends a multi-word match (a
+/// line break or punctuation other than `-./'` and the backtick, see [`soft_separator`]).
+const ALNUM: u8 = 1;
+const CAP: u8 = 2;
+const HARD: u8 = 4;
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 128 + 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_uppercase() || c.is_ascii_digit() {
+            ALNUM | CAP
+        } else if c.is_ascii_lowercase() {
+            ALNUM
+        } else if matches!(
+            c,
+            b' ' | b'\t' | b'-' | b'.' | b'/' | b'\'' | b'`' | b'\x0b' | b'\x0c'
+        ) {
+            0
+        } else {
+            HARD
+        };
+        b += 1;
     }
-}
-
-/// Whether the ASCII byte `b`, between words, ends a multi-word match (see
-/// [`soft_separator`]): a line break or punctuation other than `-./'` and the backtick.
-fn hard_ascii(b: u8) -> bool {
-    !matches!(
-        b,
-        b' ' | b'\t' | b'-' | b'.' | b'/' | b'\'' | b'`' | b'\x0b' | b'\x0c'
-    )
-}
+    t
+};
 
 /// Lower-case first words that may start a multi-word place name (`den Bosch`).
 fn is_particle(w: &str) -> bool {
@@ -141,7 +150,11 @@ fn is_particle(w: &str) -> bool {
 
 /// Text split into normalised words.
 pub(super) struct Words {
-    norm: String,
+    /// The text with ASCII in lower case: the normalised form of every ASCII word, at its
+    /// own offsets (one bulk copy instead of one per word).
+    lower: String,
+    /// Normalised forms of words with non-ASCII characters (`Düsseldorf` -> `dusseldorf`).
+    folded: String,
     toks: Vec<Token>,
 }
 
@@ -149,61 +162,91 @@ impl Words {
     pub(super) fn new(text: &str) -> Words {
         // Ad text has a word per five or six bytes: reserve once instead of regrowing.
         let mut w = Words {
-            norm: String::with_capacity(text.len()),
+            lower: text.to_ascii_lowercase(),
+            folded: String::new(),
             toks: Vec::with_capacity(text.len() / 5 + 8),
         };
-        let (mut in_token, mut hard) = (false, false);
         let bytes = text.as_bytes();
+        let mut hard = false;
         let mut i = 0;
+        // Byte-wise: nearly all ad text is ASCII, and this loop sees every byte.
         while i < bytes.len() {
-            let b = bytes[i];
-            // ASCII byte-wise, a run of letters and digits at a time: nearly all ad text
-            // is ASCII, and this loop sees every byte.
-            if b.is_ascii_alphanumeric() {
-                let start = w.norm.len();
-                let mut end = i + 1;
-                while end < bytes.len() && bytes[end].is_ascii_alphanumeric() {
-                    end += 1;
-                }
-                w.norm.push_str(&text[i..end]);
-                w.norm[start..].make_ascii_lowercase();
-                if !in_token {
-                    let cap = b.is_ascii_uppercase() || b.is_ascii_digit();
-                    w.toks.push(Token::at(start, cap, hard));
-                    (in_token, hard) = (true, false);
-                }
-                w.toks.last_mut().expect("a token was pushed").end = w.norm.len() as u32;
-                i = end;
-                continue;
-            }
-            if b < 0x80 {
-                in_token = false;
-                hard |= hard_ascii(b);
+            let class = CLASS[usize::from(bytes[i])];
+            if class & ALNUM != 0 {
+                let start = i;
                 i += 1;
-                continue;
-            }
-            let start = w.norm.len();
-            let c = text[i..].chars().next().expect("i is a char boundary");
-            i += c.len_utf8();
-            match fold_char(c, &mut w.norm) {
-                Some(true) => {
-                    if !in_token {
-                        let cap = c.is_uppercase() || c.is_numeric();
-                        w.toks.push(Token::at(start, cap, hard));
-                        (in_token, hard) = (true, false);
-                    }
-                    let t = w.toks.last_mut().expect("a token was pushed");
-                    t.end = w.norm.len() as u32;
+                while i < bytes.len() && CLASS[usize::from(bytes[i])] & ALNUM != 0 {
+                    i += 1;
                 }
-                Some(false) => {}
-                None => {
-                    in_token = false;
-                    hard |= !(soft_separator(c) || c.is_whitespace());
+                let cap = class & CAP != 0;
+                if i < bytes.len() && bytes[i] >= 0x80 {
+                    // The word goes on with other characters (`Düsseldorf`): fold it.
+                    let at = w.folded.len();
+                    w.folded.push_str(&w.lower[start..i]);
+                    i = w.fold_word(text, i, at, cap, hard);
+                } else {
+                    w.push(start, i, false, cap, hard);
+                }
+                hard = false;
+            } else if bytes[i] < 0x80 {
+                hard |= class & HARD != 0;
+                i += 1;
+            } else {
+                let c = text[i..].chars().next().expect("i is a char boundary");
+                let at = w.folded.len();
+                match fold_char(c, &mut w.folded) {
+                    Some(true) => {
+                        let cap = c.is_uppercase() || c.is_numeric();
+                        i = w.fold_word(text, i + c.len_utf8(), at, cap, hard);
+                        hard = false;
+                    }
+                    // Invisible characters and marks outside a word change nothing.
+                    Some(false) => i += c.len_utf8(),
+                    None => {
+                        hard |= !(soft_separator(c) || c.is_whitespace());
+                        i += c.len_utf8();
+                    }
                 }
             }
         }
         w.canonicalize();
         w
+    }
+
+    fn push(&mut self, start: usize, end: usize, folded: bool, cap: bool, break_before: bool) {
+        self.toks.push(Token {
+            start: start as u32,
+            end: end as u32,
+            canon: 0,
+            folded,
+            cap,
+            break_before,
+        });
+    }
+
+    /// Folds the rest of a word from `text[i..]` into [`Words::folded`], where the word
+    /// started at `at`: letters and digits, with invisible characters and marks dropped.
+    /// Pushes the token and returns where the word ends.
+    fn fold_word(&mut self, text: &str, mut i: usize, at: usize, cap: bool, hard: bool) -> usize {
+        let bytes = text.as_bytes();
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b < 0x80 {
+                if !b.is_ascii_alphanumeric() {
+                    break;
+                }
+                self.folded.push(char::from(b.to_ascii_lowercase()));
+                i += 1;
+                continue;
+            }
+            let c = text[i..].chars().next().expect("i is a char boundary");
+            if fold_char(c, &mut self.folded).is_none() {
+                break;
+            }
+            i += c.len_utf8();
+        }
+        self.push(at, self.folded.len(), true, cap, hard);
+        i
     }
 
     /// `aan de(n)` -> `ad`, `sint` -> `st`.
@@ -235,7 +278,8 @@ impl Words {
 
     /// The normalised text of a token, before canonicalisation.
     fn text(&self, t: &Token) -> &str {
-        &self.norm[t.start as usize..t.end as usize]
+        let from = if t.folded { &self.folded } else { &self.lower };
+        &from[t.start as usize..t.end as usize]
     }
 
     fn word(&self, i: usize) -> &str {
@@ -281,17 +325,32 @@ fn fold_char(c: char, out: &mut String) -> Option<bool> {
             .then(|| out.push(c.to_ascii_lowercase()))?;
         return Some(true);
     }
-    const SPECIAL: &str = "ßss æae Æae œoe Œoe øo Øo łl Łl đd Đd ıi ĳij Ĳij";
-    if let Some(e) = SPECIAL.split(' ').find(|e| e.starts_with(c)) {
-        out.push_str(&e[c.len_utf8()..]);
-        return Some(true);
-    }
     let invisible = matches!(
         c,
         '\u{ad}' | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}'
     );
     if invisible || is_combining_mark(c) {
         return Some(false);
+    }
+    if !c.is_alphanumeric() {
+        // Emoji, quotes, dashes: no such character decomposes to a letter or digit
+        // (tested below), so skip the decomposition.
+        return None;
+    }
+    let special = match c {
+        'ß' => "ss",
+        'æ' | 'Æ' => "ae",
+        'œ' | 'Œ' => "oe",
+        'ø' | 'Ø' => "o",
+        'ł' | 'Ł' => "l",
+        'đ' | 'Đ' => "d",
+        'ı' => "i",
+        'ĳ' | 'Ĳ' => "ij",
+        _ => "",
+    };
+    if !special.is_empty() {
+        out.push_str(special);
+        return Some(true);
     }
     let before = out.len();
     decompose_canonical(c, |d| {
@@ -326,6 +385,23 @@ mod tests {
             normalize_key("Nue\u{308}nen Düßeldorf Ĳssel\u{ad}stein"),
             "nuenendusseldorfijsselstein"
         );
+    }
+
+    #[test]
+    fn no_other_character_decomposes_to_a_letter_or_digit() {
+        // `fold_char` calls a character that is not alphanumeric, a mark or invisible a
+        // separator without decomposing it: that must be what decomposing would say.
+        use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+        for c in (0x80..=0x10ffff).filter_map(char::from_u32) {
+            if c.is_alphanumeric() || is_combining_mark(c) {
+                continue;
+            }
+            let mut alnum = false;
+            decompose_canonical(c, |d| {
+                alnum |= !is_combining_mark(d) && d.to_lowercase().any(char::is_alphanumeric)
+            });
+            assert!(!alnum, "U+{:04X}", c as u32);
+        }
     }
 
     #[test]
