@@ -5,8 +5,6 @@
 //! `nummer`, `gemeente Rotterdam`) made of letters, digits and `-./` with at least two
 //! digits. Phrases like "vergunning aangevraagd" or "vergunningvrij" yield nothing.
 
-use std::collections::HashSet;
-
 use rustc_hash::FxHashSet;
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -301,11 +299,7 @@ fn number(cleaned: &Cleaned, orig: &str, value: Range<usize>, raw: Range<usize>)
 }
 
 fn dedup(found: Vec<LicenceNumber>) -> Vec<LicenceNumber> {
-    let mut seen = HashSet::new();
-    found
-        .into_iter()
-        .filter(|n| seen.insert(n.normalized.clone()))
-        .collect()
+    super::dedup_by(found, |n| &n.normalized, |_, _| {})
 }
 
 fn find_labelled(cleaned: &Cleaned, text: &str, label: &Regex) -> Vec<LicenceNumber> {

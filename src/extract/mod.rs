@@ -169,6 +169,38 @@ impl Extractor<'_> {
     }
 }
 
+/// The items with distinct keys, in order of first appearance; `merge` folds a later
+/// duplicate into the kept one. An ad names a handful of numbers, so up to 16 kept items
+/// are searched in a row; beyond that (hostile pages list thousands) a hash index is used.
+pub(crate) fn dedup_by<T>(
+    items: Vec<T>,
+    key: impl Fn(&T) -> &str,
+    mut merge: impl FnMut(&mut T, T),
+) -> Vec<T> {
+    let mut out: Vec<T> = Vec::with_capacity(items.len());
+    let mut index: rustc_hash::FxHashMap<String, usize> = Default::default();
+    for item in items {
+        let seen = if out.len() <= 16 {
+            out.iter().position(|o| key(o) == key(&item))
+        } else {
+            if index.is_empty() {
+                index.extend(out.iter().enumerate().map(|(i, o)| (key(o).to_string(), i)));
+            }
+            index.get(key(&item)).copied()
+        };
+        match seen {
+            Some(i) => merge(&mut out[i], item),
+            None => {
+                if !index.is_empty() {
+                    index.insert(key(&item).to_string(), out.len());
+                }
+                out.push(item);
+            }
+        }
+    }
+    out
+}
+
 fn merge_link_phones(into: &mut Vec<Phone>, from_links: Vec<Phone>) {
     for mut p in from_links {
         if !into.iter().any(|q| q.e164 == p.e164) {

@@ -558,18 +558,23 @@ pub(crate) fn number_word(w: &str) -> Option<String> {
 /// case ignored, no allocation) that rules out almost every other word of ad text.
 pub(crate) fn may_be_number_word(w: &str) -> bool {
     let b = w.as_bytes();
-    let starts: &[&str] = match b.first().map(u8::to_ascii_lowercase) {
-        Some(b'n') => &["nul", "negen", "nine"],
-        Some(b'z') => &["zero", "zes", "zeven"],
-        Some(b'e') => &["een", "e\u{e9}n", "e\u{c9}n", "eigh", "elf", "elev"],
-        Some(0xc3) => &["\u{e9}\u{e9}n", "\u{c9}\u{c9}n", "\u{c9}\u{e9}n"], // é, É
-        Some(b'o') => &["one"],
-        Some(b't') => &["tw", "thr", "thi", "tien", "ten", "tachtig"],
-        Some(b'd') => &["drie", "der"],
-        Some(b'v') => &["vier", "vijf", "veert"],
-        Some(b'f') => &["fo", "fi"],
-        Some(b's') => &["six", "seven"],
-        Some(b'a') => &["acht"],
+    // The shortest number words have three letters (`nul`, `een`, `six`): this rules out
+    // `de`, `en`, `te`, `op` and the like at once.
+    if b.len() < 3 {
+        return false;
+    }
+    let starts: &[&str] = match b[0].to_ascii_lowercase() {
+        b'n' => &["nul", "negen", "nine"],
+        b'z' => &["zero", "zes", "zeven"],
+        b'e' => &["een", "e\u{e9}n", "e\u{c9}n", "eigh", "elf", "elev"],
+        0xc3 => &["\u{e9}\u{e9}n", "\u{c9}\u{c9}n", "\u{c9}\u{e9}n"], // é, É
+        b'o' => &["one"],
+        b't' => &["tw", "thr", "thi", "tien", "ten", "tachtig"],
+        b'd' => &["drie", "der"],
+        b'v' => &["vier", "vijf", "veert"],
+        b'f' => &["fo", "fi"],
+        b's' => &["six", "seven"],
+        b'a' => &["acht"],
         _ => return false,
     };
     starts

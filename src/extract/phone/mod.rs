@@ -10,8 +10,6 @@
 mod plan;
 mod scan;
 
-use std::collections::HashMap;
-
 use super::text::{clean_mapped, percent_decode, Cleaned};
 use super::Phone;
 
@@ -79,17 +77,11 @@ pub fn parse_phone(s: &str) -> Option<Phone> {
 }
 
 fn dedup(found: Vec<Phone>) -> Vec<Phone> {
-    let (mut index, mut out) = (HashMap::<String, usize>::new(), Vec::<Phone>::new());
-    for p in found {
-        match index.get(&p.e164) {
-            Some(&k) => out[k].obfuscated |= p.obfuscated,
-            None => {
-                index.insert(p.e164.clone(), out.len());
-                out.push(p);
-            }
-        }
-    }
-    out
+    super::dedup_by(
+        found,
+        |p| &p.e164,
+        |kept, p| kept.obfuscated |= p.obfuscated,
+    )
 }
 
 fn query_param<'a>(url: &'a str, names: &[&str]) -> Option<&'a str> {

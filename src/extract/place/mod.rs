@@ -209,7 +209,7 @@ impl Gazetteer {
     /// specific place in it.
     fn collect(&self, ids: Vec<u32>) -> Vec<Place> {
         let mut out: Vec<u32> = Vec::new();
-        let mut seen: HashMap<(&str, bool), usize> = HashMap::new();
+        let mut seen: FxHashMap<(&str, bool), usize> = FxHashMap::default();
         for id in ids {
             let e = &self.entries[id as usize];
             let group = e

@@ -282,6 +282,7 @@ impl Words {
         &from[t.start as usize..t.end as usize]
     }
 
+    #[inline]
     fn word(&self, i: usize) -> &str {
         let t = &self.toks[i];
         match t.canon {
