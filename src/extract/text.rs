@@ -86,7 +86,9 @@ pub fn html_to_text(html: &str) -> String {
 /// [`html_to_text`] and [`link_targets`] from one parse of the page. Plain, well-formed
 /// HTML takes a fast single pass ([`super::html_scan`]) with the same result.
 pub fn html_text_and_links(html: &str) -> (String, Vec<String>) {
+    // One allocation for the text: it is never longer than the page.
     let mut fast = FastSink::default();
+    fast.text.buf.reserve(html.len());
     if super::html_scan::scan(html, &mut fast).is_some() {
         return (fast.text.finish(), fast.links.out);
     }

@@ -6,7 +6,7 @@ use std::sync::{Arc, LazyLock, RwLock};
 
 use phonenumber::metadata::{Descriptor, Metadata, DATABASE};
 use phonenumber::Type;
-use regex::Regex;
+use regex::{Regex, RegexSet};
 
 use crate::extract::text::clean;
 use crate::extract::{Phone, PhoneKind};
@@ -25,7 +25,12 @@ impl Pattern {
     }
 
     fn matches(&self, nsn: &str) -> bool {
-        (self.1.is_empty() || self.1.contains(&(nsn.len() as u16))) && self.0.is_match(nsn)
+        self.possible(nsn) && self.0.is_match(nsn)
+    }
+
+    /// Whether the metadata allows a number of this length.
+    fn possible(&self, nsn: &str) -> bool {
+        self.1.is_empty() || self.1.contains(&(nsn.len() as u16))
     }
 }
 
@@ -36,6 +41,9 @@ struct RegionPlan {
     general: Pattern,
     /// In libphonenumber's order of precedence; fixed line and mobile come last.
     types: Vec<(Type, Pattern)>,
+    /// The patterns of `types` as one set: a number is matched against all of them in
+    /// one search instead of one search per type.
+    type_set: RegexSet,
 }
 
 impl RegionPlan {
@@ -56,14 +64,16 @@ impl RegionPlan {
         let leading = m
             .leading_digits()
             .map(|l| l.as_str().split_whitespace().collect::<String>());
+        let types: Vec<(Type, Pattern)> = types
+            .into_iter()
+            .filter_map(|(t, d)| Some((t, Pattern::new(d?)?)))
+            .collect();
         Some(RegionPlan {
             id: m.id().to_string(),
             leading: leading.and_then(|l| Regex::new(&format!("^(?:{l})")).ok()),
             general: Pattern::new(d.general())?,
-            types: types
-                .into_iter()
-                .filter_map(|(t, d)| Some((t, Pattern::new(d?)?)))
-                .collect(),
+            type_set: RegexSet::new(types.iter().map(|(_, p)| p.0.as_str())).ok()?,
+            types,
         })
     }
 
@@ -72,12 +82,14 @@ impl RegionPlan {
         if !self.general.matches(nsn) {
             return Type::Unknown;
         }
+        let set = self.type_set.matches(nsn);
+        let matching = |k: usize, p: &Pattern| set.matched(k) && p.possible(nsn);
         let mobile = || {
-            self.types
-                .iter()
-                .any(|(t, p)| *t == Type::Mobile && p.matches(nsn))
+            let mut types = self.types.iter().enumerate();
+            types.any(|(k, (t, p))| *t == Type::Mobile && matching(k, p))
         };
-        match self.types.iter().find(|(_, p)| p.matches(nsn)) {
+        let mut types = self.types.iter().enumerate();
+        match types.find(|(k, (_, p))| matching(*k, p)).map(|(_, tp)| tp) {
             Some((Type::FixedLine, _)) if mobile() => Type::FixedLineOrMobile,
             Some((t, _)) => *t,
             None => Type::Unknown,

@@ -295,7 +295,17 @@ fn classify(word: &str) -> Option<(usize, Group)> {
         }
         return None;
     }
-    let mapped = word.chars().map(as_digit).collect::<Option<String>>();
+    // Sized once: collecting into a `String` through `Option` regrows it digit by digit.
+    let mut mapped = Some(String::with_capacity(word.len()));
+    for c in word.chars() {
+        match (as_digit(c), &mut mapped) {
+            (Some(d), Some(m)) => m.push(d),
+            _ => {
+                mapped = None;
+                break;
+            }
+        }
+    }
     match mapped {
         Some(d) => {
             let letters = d.len() - real;
@@ -316,7 +326,8 @@ fn can_start(g: &Group) -> bool {
 
 /// Every valid number starting at group `i`: `(last group, number)`, shortest first.
 fn candidates(run: &[Group], i: usize) -> Vec<(usize, Phone)> {
-    let (first, mut digits, mut out) = (&run[i], String::new(), Vec::new());
+    let (first, mut out) = (&run[i], Vec::new());
+    let mut digits = String::with_capacity(24);
     // `01 02 03 04 05` is no notation: Dutch area codes are never split.
     let split_area =
         !first.gap.plus && first.digits.len() == 2 && !matches!(&*first.digits, "06" | "00");
