@@ -565,23 +565,36 @@ pub(crate) fn may_be_number_word(w: &str) -> bool {
     if b.len() < 3 {
         return false;
     }
-    let starts: &[&str] = match b[0].to_ascii_lowercase() {
-        b'n' => &["nul", "negen", "nine"],
-        b'z' => &["zero", "zes", "zeven"],
-        b'e' => &["een", "e\u{e9}n", "e\u{c9}n", "eigh", "elf", "elev"],
-        0xc3 => &["\u{e9}\u{e9}n", "\u{c9}\u{c9}n", "\u{c9}\u{e9}n"], // é, É
-        b'o' => &["one"],
-        b't' => &["tw", "thr", "thi", "tien", "ten", "tachtig"],
-        b'd' => &["drie", "der"],
-        b'v' => &["vier", "vijf", "veert"],
-        b'f' => &["fo", "fi"],
-        b's' => &["six", "seven"],
-        b'a' => &["acht"],
-        _ => return false,
-    };
-    starts
-        .iter()
-        .any(|s| b.len() >= s.len() && b[..s.len()].eq_ignore_ascii_case(s.as_bytes()))
+    // The first three bytes of every form, as one decision tree (`tw` + `e`/`o`/`a`/`i`
+    // covers twee, two, twaalf, twelve, twintig, twenty; `é`/`É` are `c3 a9`/`c3 89`).
+    let l = |k: usize| b[k].to_ascii_lowercase();
+    matches!(
+        (l(0), l(1), l(2)),
+        (b'n', b'u', b'l')
+            | (b'n', b'e', b'g')
+            | (b'n', b'i', b'n')
+            | (b'z', b'e', b'r' | b's' | b'v')
+            | (b'e', b'e', b'n')
+            | (b'e', 0xc3, 0xa9 | 0x89)
+            | (b'e', b'i', b'g')
+            | (b'e', b'l', b'f' | b'e')
+            | (0xc3, 0xa9 | 0x89, 0xc3)
+            | (b'o', b'n', b'e')
+            | (b't', b'w', b'e' | b'o' | b'a' | b'i')
+            | (b't', b'h', b'r' | b'i')
+            | (b't', b'i', b'e')
+            | (b't', b'e', b'n')
+            | (b't', b'a', b'c')
+            | (b'd', b'r', b'i')
+            | (b'd', b'e', b'r')
+            | (b'v', b'i', b'e' | b'j')
+            | (b'v', b'e', b'e')
+            | (b'f', b'o', b'u' | b'r')
+            | (b'f', b'i', b'v' | b'f')
+            | (b's', b'i', b'x')
+            | (b's', b'e', b'v')
+            | (b'a', b'c', b'h')
+    )
 }
 
 /// `nul`…`negentien`, `zero`…`nineteen`.
