@@ -5,7 +5,7 @@
 //! `nummer`, `gemeente Rotterdam`) made of letters, digits and `-./` with at least two
 //! digits. Phrases like "vergunning aangevraagd" or "vergunningvrij" yield nothing.
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -75,7 +75,9 @@ pub(crate) fn find_registration_in(cleaned: &Cleaned, text: &str) -> Vec<Licence
 #[derive(Debug, Clone, Default)]
 pub struct KnownNumbers {
     numbers: FxHashSet<String>,
-    prefixes: FxHashSet<String>,
+    /// Every number and every proper prefix of one: `(is a number, is a proper prefix)`,
+    /// one lookup per step of the text scan.
+    keys: FxHashMap<Box<str>, (bool, bool)>,
     max_len: usize,
     /// Bit `b` is set when a number starts with the ASCII byte `b`: the text scan skips
     /// every other token without hashing it (most words of an ad).
@@ -93,8 +95,9 @@ impl KnownNumbers {
             if n.is_empty() {
                 continue;
             }
+            known.keys.entry(n.as_str().into()).or_default().0 = true;
             for end in 1..n.len() {
-                known.prefixes.insert(n[..end].to_string());
+                known.keys.entry(n[..end].into()).or_default().1 = true;
             }
             known.max_len = known.max_len.max(n.len());
             let b = n.as_bytes();
@@ -201,13 +204,13 @@ pub(crate) fn find_known_in(
                 break;
             }
             key.extend(t[s..e].bytes().map(|b| char::from(b.to_ascii_uppercase())));
-            if key.len() >= 3
-                && key.bytes().filter(u8::is_ascii_digit).count() >= 2
-                && known.numbers.contains(&key)
-            {
+            let Some(&(number, prefix)) = known.keys.get(key.as_str()) else {
+                break;
+            };
+            if number && key.len() >= 3 && key.bytes().filter(u8::is_ascii_digit).count() >= 2 {
                 best = Some(e);
             }
-            if !known.prefixes.contains(&key) {
+            if !prefix {
                 break;
             }
             let Some(next) = token_at(t, e) else { break };

@@ -35,6 +35,15 @@ const NAME_PREFIXES: &[&str] = &[
     "hoog", "hoge", "laag", "lage", "noord", "zuid", "oost", "west", "midden", "st",
 ];
 
+/// What an n-gram key is in the name index (see [`Gazetteer::ngrams`]).
+#[derive(Debug, Default, Clone, Copy)]
+struct Ngram {
+    /// `(entry, stoplisted)` when the key is a name.
+    hit: Option<(u32, bool)>,
+    /// The key is a proper prefix of a name.
+    prefix: bool,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Municipality,
@@ -58,9 +67,10 @@ pub struct Gazetteer {
     /// Key -> (entry, stoplisted: in free text only right after a context word).
     /// FxHash: the text scan looks up every word n-gram, SipHash showed in profiles.
     index: FxHashMap<String, (u32, bool)>,
-    /// Every proper prefix of an index key: the text scan stops growing an n-gram as
-    /// soon as it can no longer become a name.
-    prefixes: rustc_hash::FxHashSet<String>,
+    /// For the text scan, one lookup per n-gram: every key of `index` and every proper
+    /// prefix of one, with the entry where it is a key and whether it is a prefix (the
+    /// scan stops growing an n-gram as soon as it can no longer become a name).
+    ngrams: FxHashMap<Box<str>, Ngram>,
     max_key_len: usize,
 }
 
@@ -93,7 +103,7 @@ impl Gazetteer {
                 municipalities,
                 entries: Vec::new(),
                 index: FxHashMap::default(),
-                prefixes: Default::default(),
+                ngrams: FxHashMap::default(),
                 max_key_len: 0,
             },
             entry_ids: HashMap::new(),
@@ -148,9 +158,11 @@ impl Gazetteer {
             b.add(&a.alias, &a.name, None, Kind::Place);
         }
         let mut g = b.g;
-        for key in g.index.keys() {
-            let ends = key.char_indices().map(|(i, _)| i).skip(1);
-            g.prefixes.extend(ends.map(|end| key[..end].to_string()));
+        for (key, &hit) in &g.index {
+            g.ngrams.entry(key.as_str().into()).or_default().hit = Some(hit);
+            for (end, _) in key.char_indices().skip(1) {
+                g.ngrams.entry(key[..end].into()).or_default().prefix = true;
+            }
         }
         g
     }

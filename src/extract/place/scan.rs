@@ -54,12 +54,15 @@ impl Gazetteer {
                 if key.len() > self.max_key_len {
                     break;
                 }
-                if let Some(&(entry, stop)) = self.index.get(key.as_str()) {
+                let Some(ngram) = self.ngrams.get(key.as_str()) else {
+                    break;
+                };
+                if let Some((entry, stop)) = ngram.hit {
                     if words.acceptable(i, n, stop, &key, strict) {
                         best = Some((n, entry));
                     }
                 }
-                if !self.prefixes.contains(key.as_str()) {
+                if !ngram.prefix {
                     break;
                 }
             }
