@@ -235,48 +235,37 @@ pub(crate) fn find_known_in(
 /// `(start, end, ascii)`. Byte-wise for ASCII, which is nearly all ad text.
 fn token_at(t: &str, from: usize) -> Option<(usize, usize, bool)> {
     let b = t.as_bytes();
-    // Length of the alphanumeric character at `i`, or `Err(len)` for another character.
-    let alnum_at = |i: usize| -> Result<usize, usize> {
-        if b[i] < 0x80 {
-            return if b[i].is_ascii_alphanumeric() {
-                Ok(1)
-            } else {
-                Err(1)
-            };
-        }
-        let c = t[i..].chars().next().unwrap_or(' ');
-        if c.is_alphanumeric() {
-            Ok(c.len_utf8())
-        } else {
-            Err(c.len_utf8())
-        }
-    };
     let mut i = from;
     loop {
+        while i < b.len() && b[i] < 0x80 && !b[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
         if i >= b.len() {
             return None;
         }
-        if b[i] < 0x80 && !b[i].is_ascii_alphanumeric() {
-            i += 1;
-            continue;
+        if b[i] < 0x80 {
+            break;
         }
-        match alnum_at(i) {
-            Ok(_) => break,
-            Err(n) => i += n,
+        let c = t[i..].chars().next()?;
+        if c.is_alphanumeric() {
+            break;
         }
+        i += c.len_utf8();
     }
     let (start, mut ascii) = (i, true);
-    while i < b.len() {
-        if b[i].is_ascii_alphanumeric() {
+    loop {
+        while i < b.len() && b[i].is_ascii_alphanumeric() {
             i += 1;
-            continue;
         }
-        match alnum_at(i) {
-            Ok(n) => {
-                ascii &= n == 1;
-                i += n;
+        if i >= b.len() || b[i] < 0x80 {
+            break;
+        }
+        match t[i..].chars().next() {
+            Some(c) if c.is_alphanumeric() => {
+                ascii = false;
+                i += c.len_utf8();
             }
-            Err(_) => break,
+            _ => break,
         }
     }
     Some((start, i, ascii))

@@ -220,23 +220,37 @@ impl Gazetteer {
     /// Dedup by municipality (foreign: by name), upgrading a municipality to a more
     /// specific place in it.
     fn collect(&self, ids: Vec<u32>) -> Vec<Place> {
+        let group = |id: u32| {
+            let e = &self.entries[id as usize];
+            e.code
+                .as_deref()
+                .map_or((e.name.as_str(), false), |c| (c, true))
+        };
+        // An ad names a handful of places: a search in a row, a hash index past 16.
         let mut out: Vec<u32> = Vec::new();
         let mut seen: FxHashMap<(&str, bool), usize> = FxHashMap::default();
         for id in ids {
             let e = &self.entries[id as usize];
-            let group = e
-                .code
-                .as_deref()
-                .map_or((e.name.as_str(), false), |c| (c, true));
-            match seen.get(&group) {
-                Some(&pos) if self.entries[out[pos] as usize].kind == Kind::Municipality => {
+            let g = group(id);
+            if out.len() > 16 && seen.is_empty() {
+                seen.extend(out.iter().enumerate().map(|(pos, &o)| (group(o), pos)));
+            }
+            let found = if seen.is_empty() {
+                out.iter().position(|&o| group(o) == g)
+            } else {
+                seen.get(&g).copied()
+            };
+            match found {
+                Some(pos) if self.entries[out[pos] as usize].kind == Kind::Municipality => {
                     if e.kind == Kind::Place {
                         out[pos] = id;
                     }
                 }
                 Some(_) => {}
                 None => {
-                    seen.insert(group, out.len());
+                    if !seen.is_empty() {
+                        seen.insert(g, out.len());
+                    }
                     out.push(id);
                 }
             }
