@@ -90,7 +90,13 @@ pub(super) struct Group {
 }
 
 /// Splits cleaned text into runs of groups joined by separators and calls `on_run`.
-pub(super) fn scan(t: &str, blocked: &[Range<usize>], mut on_run: impl FnMut(&[Group])) {
+pub(super) fn scan(t: &str, blocked: &[Range<usize>], on_run: impl FnMut(&[Group])) {
+    scan_with(t, blocked, true, on_run)
+}
+
+/// [`scan`]; `skip`: jump over text without digits (see [`skip_to_next_run`]), off only
+/// in a test that shows it changes nothing.
+fn scan_with(t: &str, blocked: &[Range<usize>], skip: bool, mut on_run: impl FnMut(&[Group])) {
     let (mut run, mut gap, mut plus_at) = (Vec::<Group>::new(), Gap::default(), None);
     let mut flush = |run: &mut Vec<Group>, gap: &mut Gap| {
         if run.iter().any(|g| !g.letter_only) {
@@ -99,7 +105,7 @@ pub(super) fn scan(t: &str, blocked: &[Range<usize>], mut on_run: impl FnMut(&[G
         run.clear();
         *gap = Gap::default();
     };
-    let (mut i, mut bi) = (0, 0);
+    let (mut i, mut bi, mut anchor) = (0, 0, None);
     while i < t.len() {
         while bi < blocked.len() && blocked[bi].end <= i {
             bi += 1;
@@ -119,7 +125,11 @@ pub(super) fn scan(t: &str, blocked: &[Range<usize>], mut on_run: impl FnMut(&[G
             if !may_be_group(word) {
                 // Most words of an ad: `classify` would say no.
                 flush(&mut run, &mut gap);
-                (i, plus_at) = (end, None);
+                i = match skip {
+                    true => skip_to_next_run(t, end, &mut anchor),
+                    false => end,
+                };
+                plus_at = None;
                 continue;
             }
             match classify(word) {
@@ -203,6 +213,101 @@ pub(super) fn scan(t: &str, blocked: &[Range<usize>], mut on_run: impl FnMut(&[G
         i += c.len_utf8();
     }
     flush(&mut run, &mut gap);
+}
+
+/// Where the scan, flushed at `from`, has to go on: the last point before the next
+/// anchor (see [`next_anchor`]) where it would be flushed anyway, after a hard separator
+/// or a word that is no group. Runs before that hold no digit and no `nul`/`zero`, so no
+/// group in them can start a number: skipping them changes nothing but the time (most
+/// words of an ad are walked only here, byte by byte). `anchor` caches the next anchor.
+fn skip_to_next_run(t: &str, from: usize, anchor: &mut Option<usize>) -> usize {
+    let a = match anchor.filter(|&a| a >= from) {
+        Some(a) => a,
+        None => *anchor.insert(next_anchor(t, from)),
+    };
+    if a == t.len() {
+        return a;
+    }
+    let word_start = |mut p: usize| {
+        while p > from && t[..p].ends_with(char::is_alphanumeric) {
+            p = t[..p].char_indices().next_back().map_or(from, |(k, _)| k);
+        }
+        p
+    };
+    let mut p = word_start(a);
+    while p > from {
+        let c = t[..p].chars().next_back().expect("p > from is inside t");
+        if c.is_alphanumeric() {
+            let start = word_start(p);
+            if never_group(&t[start..p]) {
+                return p;
+            }
+            p = start;
+        } else if hard_separator(c) {
+            return p;
+        } else {
+            p -= c.len_utf8();
+        }
+    }
+    from
+}
+
+/// The first ASCII digit at or after `from`, or the start of `nul`/`zero` in any case
+/// (the number words for 0): every number holds one. `t.len()` if there is none.
+fn next_anchor(t: &str, from: usize) -> usize {
+    let b = t.as_bytes();
+    let lower = |k: usize| b.get(k).map(u8::to_ascii_lowercase);
+    (from..b.len())
+        .find(|&k| match b[k] {
+            b'0'..=b'9' => true,
+            b'n' | b'N' => lower(k + 1) == Some(b'u') && lower(k + 2) == Some(b'l'),
+            b'z' | b'Z' => {
+                lower(k + 1) == Some(b'e')
+                    && lower(k + 2) == Some(b'r')
+                    && lower(k + 3) == Some(b'o')
+            }
+            _ => false,
+        })
+        .unwrap_or(b.len())
+}
+
+/// A word [`classify`] rejects for certain (a cheaper, stricter [`may_be_group`]).
+fn never_group(word: &str) -> bool {
+    !may_be_group(word)
+        || !word.bytes().any(|b| b.is_ascii_digit())
+            && word.chars().count() > 2
+            && !(word.len() <= 24 && may_be_number_word(word))
+}
+
+/// A separator after which the scan always starts a new run (see [`scan`]).
+fn hard_separator(c: char) -> bool {
+    !matches!(
+        c,
+        ' ' | '\t'
+            | '\r'
+            | ','
+            | '\n'
+            | '-'
+            | '‐'
+            | '‑'
+            | '‒'
+            | '–'
+            | '—'
+            | '.'
+            | '('
+            | ')'
+            | '['
+            | ']'
+            | '/'
+            | '\\'
+            | '*'
+            | '_'
+            | '|'
+            | '~'
+            | '·'
+            | '•'
+            | '+'
+    )
 }
 
 /// The end of the word (a run of alphanumeric characters) that starts at `i`.
@@ -429,6 +534,75 @@ mod tests {
             .into_iter()
             .map(|p| p.e164)
             .collect()
+    }
+
+    #[test]
+    fn skipping_text_without_digits_changes_nothing() {
+        use super::{blocked_ranges, find_in_run, scan_with};
+        use crate::extract::text::clean_mapped;
+        use proptest::prelude::*;
+        let phones = |t: &str, skip: bool| {
+            let cleaned = clean_mapped(t);
+            let blocked = blocked_ranges(&cleaned.text);
+            let mut found = Vec::new();
+            scan_with(&cleaned.text, &blocked, skip, |run| {
+                find_in_run(run, t, &cleaned, &mut found)
+            });
+            found
+        };
+        let words = prop::sample::select(vec![
+            "06",
+            "0",
+            "6",
+            "12345678",
+            "1234",
+            "5678",
+            "31",
+            "+31",
+            "nul",
+            "Zero",
+            "NUL",
+            "zes",
+            "een",
+            "twee",
+            "twaalf",
+            "thirty",
+            "four",
+            "O6",
+            "l2345678",
+            "O",
+            "l",
+            "Ol",
+            "dame",
+            "bel",
+            "Rotterdam",
+            "tel",
+            "app",
+            "€",
+            "euro",
+            "12-05-2026",
+            "21:00",
+            "uur",
+            "KvK",
+            "ref.",
+            "NL91ABNA0417164300",
+            "nummer",
+            "nulmeting",
+            "zeros",
+            "\u{200b}",
+            "é",
+            "nul zes een twee drie vier vijf zes zeven acht",
+            "zero six twelve thirty four fifty six seventy eight",
+        ]);
+        let separators = prop::sample::select(vec![
+            " ", "  ", "    ", "-", ".", ",", ", ", "\n", "\n\n\n", "/", "*", ":", "!", "(", ")",
+            "+", "", "–",
+        ]);
+        let parts = prop::collection::vec((words, separators), 1..40);
+        proptest!(ProptestConfig::with_cases(3000), |(parts in parts)| {
+            let t: String = parts.iter().flat_map(|(w, s)| [*w, *s]).collect();
+            prop_assert_eq!(phones(&t, true), phones(&t, false), "{:?}", t);
+        });
     }
 
     #[test]
