@@ -255,20 +255,47 @@ fn skip_to_next_run(t: &str, from: usize, anchor: &mut Option<usize>) -> usize {
 /// The first ASCII digit at or after `from`, or the start of `nul`/`zero` in any case
 /// (the number words for 0): every number holds one. `t.len()` if there is none.
 fn next_anchor(t: &str, from: usize) -> usize {
+    // Bytes that may begin an anchor: a table lookup per byte, in chunks of eight.
+    static MAY: [bool; 256] = {
+        let mut m = [false; 256];
+        let mut d = b'0';
+        while d <= b'9' {
+            m[d as usize] = true;
+            d += 1;
+        }
+        m[b'n' as usize] = true;
+        m[b'N' as usize] = true;
+        m[b'z' as usize] = true;
+        m[b'Z' as usize] = true;
+        m
+    };
     let b = t.as_bytes();
     let lower = |k: usize| b.get(k).map(u8::to_ascii_lowercase);
-    (from..b.len())
-        .find(|&k| match b[k] {
-            b'0'..=b'9' => true,
+    let mut k = from;
+    loop {
+        while k + 8 <= b.len() && !b[k..k + 8].iter().any(|&c| MAY[usize::from(c)]) {
+            k += 8;
+        }
+        while k < b.len() && !MAY[usize::from(b[k])] {
+            k += 1;
+        }
+        if k >= b.len() {
+            return b.len();
+        }
+        let anchor = match b[k] {
             b'n' | b'N' => lower(k + 1) == Some(b'u') && lower(k + 2) == Some(b'l'),
             b'z' | b'Z' => {
                 lower(k + 1) == Some(b'e')
                     && lower(k + 2) == Some(b'r')
                     && lower(k + 3) == Some(b'o')
             }
-            _ => false,
-        })
-        .unwrap_or(b.len())
+            _ => true,
+        };
+        if anchor {
+            return k;
+        }
+        k += 1;
+    }
 }
 
 /// A word [`classify`] rejects for certain (a cheaper, stricter [`may_be_group`]).

@@ -145,9 +145,17 @@ static CLASS: [u8; 256] = {
 
 /// Lower-case first words that may start a multi-word place name (`den Bosch`).
 fn is_particle(w: &str) -> bool {
+    // `s t de den het ter ten st op`, as byte patterns: it is asked for every word, and
+    // string patterns compile to calls of `memcmp`.
     matches!(
-        w,
-        "s" | "t" | "de" | "den" | "het" | "ter" | "ten" | "st" | "op"
+        w.as_bytes(),
+        [b's' | b't']
+            | [b'd', b'e']
+            | [b's', b't']
+            | [b'o', b'p']
+            | [b'd', b'e', b'n']
+            | [b'h', b'e', b't']
+            | [b't', b'e', b'r' | b'n']
     )
 }
 
