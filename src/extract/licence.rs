@@ -79,6 +79,8 @@ pub struct KnownNumbers {
     /// one lookup per step of the text scan.
     keys: FxHashMap<Box<str>, (bool, bool)>,
     max_len: usize,
+    /// The most characters any number has before its first digit (`AMSEXP2019…`: 6).
+    max_lead: usize,
     /// Bit `b` is set when a number starts with the ASCII byte `b`: the text scan skips
     /// every other token without hashing it (most words of an ad).
     first_bytes: u128,
@@ -100,6 +102,10 @@ impl KnownNumbers {
                 known.keys.entry(n[..end].into()).or_default().1 = true;
             }
             known.max_len = known.max_len.max(n.len());
+            let lead = n.bytes().take_while(|b| !b.is_ascii_digit()).count();
+            if lead < n.len() {
+                known.max_lead = known.max_lead.max(lead);
+            }
             let b = n.as_bytes();
             known.first_bytes |= 1 << (b[0] & 0x7f);
             if let Some(&second) = b.get(1) {
@@ -164,10 +170,11 @@ pub(crate) fn find_known_in(
     };
     let mut found = Vec::new();
     let mut key = String::with_capacity(max_len + 16);
-    // A match holds two digits and spans at most `max_len` key bytes joined by gaps of at
-    // most three bytes: tokens further than `reach` before the next digit cannot start
-    // one, so the scan jumps over them (most of an ad's words).
-    let reach = 4 * max_len + 4;
+    // A match holds two digits, and at most `max_lead` characters come before the first
+    // one, in as many tokens joined by gaps of at most three bytes: tokens further than
+    // `reach` before the next digit cannot start one, so the scan jumps over them (most
+    // of an ad's words).
+    let reach = 4 * known.max_lead + 4;
     let (mut next_digit, mut pos) = (None, 0);
     loop {
         let digit = match next_digit.filter(|&d| d >= pos) {
