@@ -5,8 +5,10 @@
 //! Validation does not use `phonenumber::is_valid` (it maps keypad letters to digits and
 //! anchors plan patterns only at the start); each pattern is compiled as `^(?:…)$` instead.
 //!
-//! `plan` holds the numbering plan and the validation against it, `scan` the free-text scan.
+//! `plan` holds the numbering plan and the validation against it, `scan` the free-text
+//! scan, `blocked` the prices, dates and account numbers it skips.
 
+mod blocked;
 mod plan;
 mod scan;
 
@@ -21,7 +23,7 @@ pub fn find_phones(text: &str) -> Vec<Phone> {
 
 /// [`find_phones`] on text already cleaned by [`clean_mapped`] (`text` is the original).
 pub(crate) fn find_phones_in(cleaned: &Cleaned, text: &str) -> Vec<Phone> {
-    let blocked = scan::blocked_ranges(&cleaned.text);
+    let blocked = blocked::blocked_ranges(&cleaned.text);
     let mut found = Vec::new();
     scan::scan(&cleaned.text, &blocked, |run| {
         scan::find_in_run(run, text, cleaned, &mut found)

@@ -10,53 +10,6 @@ use super::plan::{international, interpret};
 use crate::extract::text::{may_be_number_word, number_word, Cleaned};
 use crate::extract::Phone;
 
-/// Spans that are never phone numbers: dates, times, prices, IBAN and VAT numbers.
-pub(super) fn blocked_ranges(t: &str) -> Vec<Range<usize>> {
-    static DATE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?-u:\b)(\d{1,2})([-./])(\d{1,2})([-./])(\d{4}|\d{2})(?-u:\b)").unwrap()
-    });
-    static OTHER: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(concat!(
-            r"(?i)(?-u:\b)(?:19|20)\d\d([-./])\d{1,2}[-./]\d{1,2}(?-u:\b)",
-            // A price: `€ 1.500,-`, `150 euro`; the number must end in a digit, so the
-            // comma in `Bel 0909-1234567, €0,80 p.m.` stays out of it.
-            r"|€\s*\d(?:[\d.,]*\d)?(?:,-)?|(?-u:\b)\d(?:[\d.,]*\d)?(?:,-)?\s*(?:€|euros?(?-u:\b)|eur(?-u:\b))",
-            r"|(?-u:\b)\d+[.,]-",
-            r"|(?-u:\b)\d{1,2}[:.]\d\d\s*(?:-|–|—|tot|t/m|to|till)\s*\d{1,2}[:.]\d\d(?-u:\b)",
-            r"|(?-u:\b)\d{1,2}[:.]\d\d\s*(?:uur|u|h)(?-u:\b)",
-            r"|(?-u:\b)(?-i:[A-Z]{2}\d\d(?: ?[A-Z0-9]{4}){3,7}(?: ?[A-Z0-9]{1,3})?)(?-u:\b)",
-            r"|(?-u:\b)NL\d{9}B\d\d(?-u:\b)",
-        ))
-        .unwrap()
-    });
-    // Every pattern needs a digit (`\d` is any Unicode digit): most plain words are done.
-    if !t.bytes().any(|b| b.is_ascii_digit()) && (t.is_ascii() || !t.chars().any(char::is_numeric))
-    {
-        return Vec::new();
-    }
-    let b = t.as_bytes();
-    // A date is not part of a longer `06.12.34.56.78`.
-    let sep_digit =
-        |i: usize| i + 1 < b.len() && b"-./".contains(&b[i]) && b[i + 1].is_ascii_digit();
-    let mut out: Vec<Range<usize>> = OTHER.find_iter(t).map(|m| m.range()).collect();
-    for c in DATE.captures_iter(t) {
-        let (m, n) = (c.get(0).unwrap(), |i: usize| {
-            c[i].parse::<u32>().unwrap_or(0)
-        });
-        if (1..=31).contains(&n(1))
-            && (1..=12).contains(&n(3))
-            && c[2] == c[4]
-            && (c[5].len() == 2 || (1900..2100).contains(&n(5)))
-            && !sep_digit(m.end())
-            && !(m.start() >= 2 && b[m.start() - 2].is_ascii_digit() && sep_digit(m.start() - 1))
-        {
-            out.push(m.range());
-        }
-    }
-    out.sort_by_key(|r| r.start);
-    out
-}
-
 /// Separators seen before a digit group.
 #[derive(Debug, Default, Clone, Copy)]
 struct Gap {
@@ -565,7 +518,8 @@ mod tests {
 
     #[test]
     fn skipping_text_without_digits_changes_nothing() {
-        use super::{blocked_ranges, find_in_run, scan_with};
+        use super::super::blocked::blocked_ranges;
+        use super::{find_in_run, scan_with};
         use crate::extract::text::clean_mapped;
         use proptest::prelude::*;
         let phones = |t: &str, skip: bool| {
