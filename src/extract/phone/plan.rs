@@ -42,7 +42,8 @@ struct RegionPlan {
     types: Vec<(Type, Pattern)>,
     /// Every pattern of the region, anchored at both ends, in one lazy DFA that reports
     /// all patterns matching a number in one pass over its digits. (A `RegexSet` plus a
-    /// `Regex` did the same in two searches with an allocation each: 5× slower.)
+    /// `Regex` did the same in two searches, the set allocating its answer: validation
+    /// took 8 % of extraction time, now under 3 %.)
     dfa: DFA,
     caches: CachePool,
 }
