@@ -21,6 +21,10 @@ use webwacht::crawl::{crawl_site, CrawlOptions};
 use webwacht::site::compile::compile_str;
 use webwacht::store::Store;
 
+/// The allocator the `webwacht` binary ships with (see Cargo.toml): measured with it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const ADS_PER_LISTING: usize = 50;
 const PLACES: &[&str] = &[
     "Rotterdam",

@@ -12,6 +12,10 @@ use webwacht::extract::licence::KnownNumbers;
 use webwacht::extract::{text, Extractor, Gazetteer};
 use webwacht::register::parse_licences;
 
+/// The allocator the `webwacht` binary ships with (see Cargo.toml): measured with it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn data(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/data")

@@ -30,6 +30,10 @@ use webwacht::crawl::evidence::EvidenceWriter;
 use webwacht::crawl::fetch::Response;
 use webwacht::store::{timestamp, users, Store, Usage};
 
+/// The allocator the `webwacht` binary ships with (see Cargo.toml): measured with it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const PASSWORD: &str = "belasting-proef-wachtwoord";
 const RULES: [(&str, i64); 5] = [
     ("no_licence_number", 5),

@@ -90,3 +90,7 @@ fn main() {
     };
     println!("{count} phones, {bytes} bytes per pass");
 }
+
+/// The allocator the `webwacht` binary ships with (see Cargo.toml): measured with it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -5,6 +5,11 @@ use tracing_subscriber::EnvFilter;
 use webwacht::cli::{self, Cli, LogFormat};
 use webwacht::error::ExitCode;
 
+/// Extraction allocates a small string per number and place: mimalloc makes it 5 % faster
+/// than glibc's malloc (benches/extract.rs). The benchmarks use it too.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     init_logging(cli.global.log_format);

@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::text::{clean_mapped, Cleaned};
+use super::text::{ascii_alnum_end, clean_mapped, Cleaned};
 use super::LicenceNumber;
 
 /// Upper case, ASCII letters and digits only: `"ESC-2024-0153"` → `"ESC20240153"`.
@@ -261,9 +261,7 @@ fn token_at(t: &str, from: usize) -> Option<(usize, usize, bool)> {
     }
     let (start, mut ascii) = (i, true);
     loop {
-        while i < b.len() && b[i].is_ascii_alphanumeric() {
-            i += 1;
-        }
+        i = ascii_alnum_end(b, i);
         if i >= b.len() || b[i] < 0x80 {
             break;
         }

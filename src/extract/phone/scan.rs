@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::plan::{international, interpret};
-use crate::extract::text::{may_be_number_word, number_word, Cleaned};
+use crate::extract::text::{ascii_alnum_end, may_be_number_word, number_word, Cleaned};
 use crate::extract::Phone;
 
 /// Separators seen before a digit group.
@@ -294,9 +294,7 @@ fn hard_separator(c: char) -> bool {
 fn word_end(t: &str, mut i: usize) -> usize {
     let b = t.as_bytes();
     loop {
-        while i < b.len() && b[i].is_ascii_alphanumeric() {
-            i += 1;
-        }
+        i = ascii_alnum_end(b, i);
         if i == b.len() || b[i] < 0x80 {
             return i;
         }

@@ -4,6 +4,7 @@
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
 use super::{Gazetteer, Place};
+use crate::extract::text::ascii_alnum_end;
 
 /// Words after which a stoplisted name (`Best`, `Putten`) counts as a place.
 const CONTEXT_WORDS: &[&str] = &[
@@ -185,10 +186,7 @@ impl Words {
             let class = CLASS[usize::from(bytes[i])];
             if class & ALNUM != 0 {
                 let start = i;
-                i += 1;
-                while i < bytes.len() && CLASS[usize::from(bytes[i])] & ALNUM != 0 {
-                    i += 1;
-                }
+                i = ascii_alnum_end(bytes, i + 1);
                 let cap = class & CAP != 0;
                 if i < bytes.len() && bytes[i] >= 0x80 {
                     // The word goes on with other characters (`Düsseldorf`): fold it.
