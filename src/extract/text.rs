@@ -661,34 +661,49 @@ pub(crate) fn percent_decode(s: &str) -> String {
 }
 
 /// Deterministic pseudo-random strings made of hostile pieces, for no-panic tests.
-/// The end of the run of ASCII letters and digits at `b[i..]`: the first `k >= i` where
-/// `b[k]` is no ASCII letter or digit. Every scanner of ad text looks for word ends; eight
-/// bytes at a time (SWAR) instead of a byte loop that mispredicts once per word, as the
-/// standard library has no such search (`memchr` finds given bytes, not a class).
+/// Eight bytes at a time (SWAR): `ONES * b` repeats byte `b`, `HIGH` is bit 7 of each.
+pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// For eight bytes `x` (little-endian), bit 7 set in each byte that is ASCII in `lo..=hi`.
+/// Per byte, for its low seven bits `v` (no carry crosses a byte): bit 7 of
+/// `v + 0x80 - lo` is `v >= lo`, bit 7 of `v + 0x7f - hi` is `v > hi`.
 #[inline]
-pub(crate) fn ascii_alnum_end(b: &[u8], mut i: usize) -> usize {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    // Per byte, for the low seven bits `v` (no carry can cross a byte): bit 7 of
-    // `v + 0x80 - lo` is `v >= lo`, bit 7 of `v + 0x7f - hi` is `v > hi`.
-    let between = |v: u64, lo: u8, hi: u8| {
-        (v + ONES * u64::from(0x80 - lo)) & !(v + ONES * u64::from(0x7f - hi))
-    };
+pub(crate) fn swar_between(x: u64, lo: u8, hi: u8) -> u64 {
+    let v = x & !HIGH;
+    (v + ONES * u64::from(0x80 - lo)) & !(v + ONES * u64::from(0x7f - hi)) & !x & HIGH
+}
+
+/// The first byte of `b[i..]` for which `hit` (a SWAR test as [`swar_between`]) sets bit
+/// 7, or `b.len()`; `byte` is the same test for one byte, used on the last few bytes.
+#[inline]
+pub(crate) fn swar_find(
+    b: &[u8],
+    mut i: usize,
+    hit: impl Fn(u64) -> u64,
+    byte: impl Fn(u8) -> bool,
+) -> usize {
     while let Some(chunk) = b.get(i..i + 8) {
-        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-        let v = x & !HIGH;
-        let alnum = between(v, b'0', b'9') | between(v | (ONES * 0x20), b'a', b'z');
-        // Bit 7 set: not an ASCII letter or digit (or not ASCII at all).
-        let other = (!alnum | x) & HIGH;
-        if other != 0 {
-            return i + (other.trailing_zeros() / 8) as usize;
+        let m = hit(u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
         }
         i += 8;
     }
-    while i < b.len() && b[i].is_ascii_alphanumeric() {
+    while i < b.len() && !byte(b[i]) {
         i += 1;
     }
     i
+}
+
+/// The end of the run of ASCII letters and digits at `b[i..]`: the first `k >= i` where
+/// `b[k]` is no ASCII letter or digit. Every scanner of ad text looks for word ends; eight
+/// bytes at a time instead of a byte loop that mispredicts once per word, as the standard
+/// library has no such search (`memchr` finds given bytes, not a class).
+#[inline]
+pub(crate) fn ascii_alnum_end(b: &[u8], i: usize) -> usize {
+    let alnum = |x: u64| swar_between(x, b'0', b'9') | swar_between(x | (ONES * 0x20), b'a', b'z');
+    swar_find(b, i, |x| !alnum(x) & HIGH, |c| !c.is_ascii_alphanumeric())
 }
 
 #[cfg(test)]

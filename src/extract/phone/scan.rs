@@ -7,7 +7,9 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::plan::{international, interpret};
-use crate::extract::text::{ascii_alnum_end, may_be_number_word, number_word, Cleaned};
+use crate::extract::text::{
+    ascii_alnum_end, may_be_number_word, number_word, swar_between, swar_find, Cleaned, ONES,
+};
 use crate::extract::Phone;
 
 /// Separators seen before a digit group.
@@ -168,6 +170,20 @@ fn scan_with(t: &str, blocked: &[Range<usize>], skip: bool, mut on_run: impl FnM
     flush(&mut run, &mut gap);
 }
 
+/// The first byte at or after `k` that may begin an anchor (an ASCII digit, `n` or `z` in
+/// either case), or `b.len()`.
+fn may_begin_anchor(b: &[u8], k: usize) -> usize {
+    let hit = |x: u64| {
+        let folded = x | (ONES * 0x20);
+        swar_between(x, b'0', b'9')
+            | swar_between(folded, b'n', b'n')
+            | swar_between(folded, b'z', b'z')
+    };
+    swar_find(b, k, hit, |c| {
+        c.is_ascii_digit() || matches!(c.to_ascii_lowercase(), b'n' | b'z')
+    })
+}
+
 /// Where the scan, flushed at `from`, has to go on: the last point before the next
 /// anchor (see [`next_anchor`]) where it would be flushed anyway, after a hard separator
 /// or a word that is no group. Runs before that hold no digit and no `nul`/`zero`, so no
@@ -208,30 +224,11 @@ fn skip_to_next_run(t: &str, from: usize, anchor: &mut Option<usize>) -> usize {
 /// The first ASCII digit at or after `from`, or the start of `nul`/`zero` in any case
 /// (the number words for 0): every number holds one. `t.len()` if there is none.
 fn next_anchor(t: &str, from: usize) -> usize {
-    // Bytes that may begin an anchor: a table lookup per byte, in chunks of eight.
-    static MAY: [bool; 256] = {
-        let mut m = [false; 256];
-        let mut d = b'0';
-        while d <= b'9' {
-            m[d as usize] = true;
-            d += 1;
-        }
-        m[b'n' as usize] = true;
-        m[b'N' as usize] = true;
-        m[b'z' as usize] = true;
-        m[b'Z' as usize] = true;
-        m
-    };
     let b = t.as_bytes();
     let lower = |k: usize| b.get(k).map(u8::to_ascii_lowercase);
     let mut k = from;
     loop {
-        while k + 8 <= b.len() && !b[k..k + 8].iter().any(|&c| MAY[usize::from(c)]) {
-            k += 8;
-        }
-        while k < b.len() && !MAY[usize::from(b[k])] {
-            k += 1;
-        }
+        k = may_begin_anchor(b, k);
         if k >= b.len() {
             return b.len();
         }
@@ -512,6 +509,21 @@ mod tests {
             .into_iter()
             .map(|p| p.e164)
             .collect()
+    }
+
+    #[test]
+    fn anchor_starts_are_found_in_chunks() {
+        // Every byte value at every offset of two chunks, the tail loop included.
+        for byte in 0..=255u8 {
+            for at in 0..19 {
+                let mut b = vec![b'x'; 20];
+                b[at] = byte;
+                let may = byte.is_ascii_digit() || b"nNzZ".contains(&byte);
+                let want = if may { at } else { b.len() };
+                assert_eq!(super::may_begin_anchor(&b, 0), want, "{byte:#x} at {at}");
+                assert_eq!(super::may_begin_anchor(&b, at + 1), b.len());
+            }
+        }
     }
 
     #[test]
