@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::text::{ascii_alnum_end, clean_mapped, Cleaned};
+use super::text::{ascii_alnum_end, clean_mapped, next_ascii_digit, Cleaned};
 use super::LicenceNumber;
 
 /// Upper case, ASCII letters and digits only: `"ESC-2024-0153"` → `"ESC20240153"`.
@@ -179,9 +179,9 @@ pub(crate) fn find_known_in(
     loop {
         let digit = match next_digit.filter(|&d| d >= pos) {
             Some(d) => d,
-            None => match t.as_bytes()[pos..].iter().position(u8::is_ascii_digit) {
-                Some(d) => *next_digit.insert(pos + d),
-                None => break,
+            None => match next_ascii_digit(t.as_bytes(), pos) {
+                d if d < t.len() => *next_digit.insert(d),
+                _ => break,
             },
         };
         if digit > pos + reach {

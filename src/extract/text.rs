@@ -696,6 +696,17 @@ pub(crate) fn swar_find(
     i
 }
 
+/// The first ASCII digit in `b[i..]`, or `b.len()`.
+#[inline]
+pub(crate) fn next_ascii_digit(b: &[u8], i: usize) -> usize {
+    swar_find(
+        b,
+        i,
+        |x| swar_between(x, b'0', b'9'),
+        |c| c.is_ascii_digit(),
+    )
+}
+
 /// The end of the run of ASCII letters and digits at `b[i..]`: the first `k >= i` where
 /// `b[k]` is no ASCII letter or digit. Every scanner of ad text looks for word ends; eight
 /// bytes at a time instead of a byte loop that mispredicts once per word, as the standard
