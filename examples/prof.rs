@@ -74,6 +74,7 @@ fn main() {
         return;
     }
     let mut count = 0;
+    let started = std::time::Instant::now();
     for _ in 0..n {
         if blob_mode {
             count += e.document(None, &blob).phones.len();
@@ -88,7 +89,12 @@ fn main() {
     } else {
         ads.iter().map(String::len).sum()
     };
-    println!("{count} phones, {bytes} bytes per pass");
+    let per_pass = started.elapsed().as_secs_f64() / n as f64;
+    println!(
+        "{count} phones, {bytes} bytes per pass, {:.3} ms per pass, {:.2} MiB/s",
+        per_pass * 1e3,
+        bytes as f64 / per_pass / (1 << 20) as f64
+    );
 }
 
 /// The allocator the `webwacht` binary ships with (see Cargo.toml): measured with it.

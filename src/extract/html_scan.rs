@@ -22,6 +22,8 @@
 
 use std::borrow::Cow;
 
+use crate::extract::text::ascii_alnum_end;
+
 /// What the scan reports, in document order.
 pub(super) trait Sink {
     /// Visible text (entities decoded).
@@ -44,10 +46,7 @@ pub(super) fn scan(html: &str, sink: &mut impl Sink) -> Option<()> {
     let mut i = 0;
     while i < b.len() {
         // Text up to the next markup character.
-        let end = b[i..]
-            .iter()
-            .position(|&c| c == b'<' || c == b'&')
-            .map_or(b.len(), |n| i + n);
+        let end = memchr::memchr2(b'<', b'&', &b[i..]).map_or(b.len(), |n| i + n);
         if end > i {
             sink.text(&html[i..end]);
             i = end;
@@ -246,7 +245,7 @@ fn start_tag<'a>(
     attrs: &mut Vec<(Cow<'a, str>, Cow<'a, str>)>,
 ) -> Option<(&'static str, bool, usize)> {
     let b = s.as_bytes();
-    let name_end = 1 + b[1..].iter().position(|c| !c.is_ascii_alphanumeric())?;
+    let name_end = Some(ascii_alnum_end(b, 1)).filter(|&e| e < b.len())?;
     if !matches!(b[name_end], b' ' | b'\t' | b'\n' | b'\x0c' | b'/' | b'>') {
         return None; // `<a.b>` is an element named `a.b`
     }
@@ -301,7 +300,7 @@ fn start_tag<'a>(
         }
         let (raw_value, next) = match *b.get(j)? {
             q @ (b'"' | b'\'') => {
-                let close = j + 1 + b[j + 1..].iter().position(|&c| c == q)?;
+                let close = j + 1 + memchr::memchr(q, &b[j + 1..])?;
                 (&s[j + 1..close], close + 1)
             }
             b'>' => return None,
@@ -332,7 +331,7 @@ fn end_tag(s: &str) -> Option<(&'static str, usize)> {
     if !b.get(2)?.is_ascii_alphabetic() {
         return None;
     }
-    let name_end = 2 + b[2..].iter().position(|c| !c.is_ascii_alphanumeric())?;
+    let name_end = Some(ascii_alnum_end(b, 2)).filter(|&e| e < b.len())?;
     let name = element(&s[2..name_end])?;
     let mut i = name_end;
     while b

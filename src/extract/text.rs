@@ -171,10 +171,7 @@ impl TextBuilder {
                     continue;
                 }
                 // A run of visible ASCII at once: nearly all ad text.
-                let mut e = i + 1;
-                while e < b.len() && b[e] < 0x80 && !space(b[e]) {
-                    e += 1;
-                }
+                let e = visible_ascii_end(b, i + 1);
                 self.space_if_pending();
                 self.buf.push_str(&t[i..e]);
                 i = e;
@@ -707,6 +704,16 @@ pub(crate) fn next_ascii_digit(b: &[u8], i: usize) -> usize {
     )
 }
 
+/// The end of the run of ASCII other than white space at `b[i..]`: the first `k >= i`
+/// where `b[k]` is white space (as `char::is_whitespace` sees ASCII) or not ASCII.
+#[inline]
+fn visible_ascii_end(b: &[u8], i: usize) -> usize {
+    let stop = |x: u64| swar_between(x, b'\t', b'\r') | swar_between(x, b' ', b' ') | (x & HIGH);
+    swar_find(b, i, stop, |c| {
+        !c.is_ascii() || matches!(c, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')
+    })
+}
+
 /// The end of the run of ASCII letters and digits at `b[i..]`: the first `k >= i` where
 /// `b[k]` is no ASCII letter or digit. Every scanner of ad text looks for word ends; eight
 /// bytes at a time instead of a byte loop that mispredicts once per word, as the standard
@@ -743,6 +750,29 @@ pub(crate) fn hostile_samples(count: usize) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn visible_ascii_end_agrees_with_a_byte_loop() {
+        let slow = |b: &[u8], mut i: usize| {
+            while i < b.len() && b[i].is_ascii() && !char::from(b[i]).is_whitespace() {
+                i += 1;
+            }
+            i
+        };
+        for stop in 0..=255u8 {
+            for at in 0..19 {
+                let mut b = vec![b'x'; 20];
+                b[at] = stop;
+                for from in [0, at, at + 1] {
+                    assert_eq!(
+                        super::visible_ascii_end(&b, from),
+                        slow(&b, from),
+                        "{b:?} {from}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn alnum_end_agrees_with_a_byte_loop() {
