@@ -475,6 +475,9 @@ pub(super) fn find_in_run(run: &[Group], orig: &str, cleaned: &Cleaned, out: &mu
 /// Whether `before` ends with the label of a number that is not a phone (advert,
 /// reference, customer, order, KvK, VAT, licence … numbers).
 fn labelled(before: &str) -> bool {
+    // Two patterns: the reverse search of `LABEL` stops a few bytes before the number for
+    // nearly every phone, while the open-ended place name of `MUNICIPALITY` would keep it
+    // going for 40 more; that one only runs when its literal word is in the window.
     static LABEL: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(concat!(
             // ASCII classes only: Unicode `\w`/`\b` make the lazy DFA rebuild itself on
@@ -487,10 +490,16 @@ fn labelled(before: &str) -> bool {
             r"|(?:ref|referentie|reference|kvk|k\.v\.k|coc|btw|vat|iban|kenmerk|[a-z0-9]*vergunning[a-z0-9]*",
             r"|verg|licentie|licen[cs]ed?,?|permit|registratie|registration|reg|postcode|ticket",
             r"|voucher|[a-z0-9]*code|ean|isbn|build|versie|version|id|tracking|track\s*&\s*trace)",
-            r",?\s*[.\-]?\s*(?:nummer|nr|no|number|num|id|#)?",
-            // `Vergunning gemeente Capelle aan den IJssel: …`
-            r"|(?:[a-z0-9]*vergunnings?|licentie|licen[cs]e)\s+(?:van\s+)?(?:de\s+)?(?:gemeente|municipality)",
-            r"\s+[^:\n]{2,40}?)\.?\s*[:#=.\-]*\s*$",
+            r",?\s*[.\-]?\s*(?:nummer|nr|no|number|num|id|#)?)",
+            r"\.?\s*[:#=.\-]*\s*$",
+        ))
+        .unwrap()
+    });
+    // `Vergunning gemeente Capelle aan den IJssel: …`
+    static MUNICIPALITY: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(concat!(
+            r"(?i)(?-u:\b)(?:[a-z0-9]*vergunnings?|licentie|licen[cs]e)\s+(?:van\s+)?(?:de\s+)?",
+            r"(?:gemeente|municipality)\s+[^:\n]{2,40}?\.?\s*[:#=.\-]*\s*$",
         ))
         .unwrap()
     });
@@ -498,7 +507,23 @@ fn labelled(before: &str) -> bool {
     while !before.is_char_boundary(from) {
         from += 1;
     }
-    LABEL.is_match(&before[from..])
+    let window = &before[from..];
+    let names_municipality = || {
+        let b = window.as_bytes();
+        (0..b.len()).any(|i| {
+            let at = |w: &[u8]| {
+                b[i..]
+                    .get(..w.len())
+                    .is_some_and(|x| x.eq_ignore_ascii_case(w))
+            };
+            match b[i] | 0x20 {
+                b'g' => at(b"gemeente"),
+                b'm' => at(b"municipality"),
+                _ => false,
+            }
+        })
+    };
+    LABEL.is_match(window) || names_municipality() && MUNICIPALITY.is_match(window)
 }
 
 #[cfg(test)]

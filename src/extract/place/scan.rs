@@ -263,11 +263,16 @@ impl Words {
         let (mut w, mut r) = (0, 0);
         while r < self.toks.len() {
             let mut t = self.toks[r];
-            match self.text(&t) {
-                "sint" => t.canon = 1,
-                "aan" => {
+            // Byte patterns, not string patterns: this sees every word, and string
+            // patterns compile to calls of `memcmp`.
+            match self.text(&t).as_bytes() {
+                [b's', b'i', b'n', b't'] => t.canon = 1,
+                [b'a', b'a', b'n'] => {
                     if let Some(next) = self.toks.get(r + 1).filter(|n| !n.break_before) {
-                        if matches!(self.text(next), "de" | "den") {
+                        if matches!(
+                            self.text(next).as_bytes(),
+                            [b'd', b'e'] | [b'd', b'e', b'n']
+                        ) {
                             t.canon = 2;
                             r += 1;
                         }
