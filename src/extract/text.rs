@@ -159,13 +159,11 @@ struct TextBuilder {
 
 impl TextBuilder {
     fn push_text(&mut self, t: &str) {
-        // ASCII whitespace as `char::is_whitespace` sees it.
-        let space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
         let b = t.as_bytes();
         let mut i = 0;
         while i < b.len() {
             if b[i] < 0x80 {
-                if space(b[i]) {
+                if ascii_space(b[i]) {
                     self.pending_space = true;
                     i += 1;
                     continue;
@@ -709,9 +707,13 @@ pub(crate) fn next_ascii_digit(b: &[u8], i: usize) -> usize {
 #[inline]
 fn visible_ascii_end(b: &[u8], i: usize) -> usize {
     let stop = |x: u64| swar_between(x, b'\t', b'\r') | swar_between(x, b' ', b' ') | (x & HIGH);
-    swar_find(b, i, stop, |c| {
-        !c.is_ascii() || matches!(c, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')
-    })
+    swar_find(b, i, stop, |c| !c.is_ascii() || ascii_space(c))
+}
+
+/// ASCII white space as `char::is_whitespace` sees it (`u8::is_ascii_whitespace` leaves
+/// out the vertical tab).
+pub(crate) fn ascii_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')
 }
 
 /// The end of the run of ASCII letters and digits at `b[i..]`: the first `k >= i` where

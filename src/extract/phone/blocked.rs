@@ -14,7 +14,7 @@
 
 use std::ops::Range;
 
-use crate::extract::text::next_ascii_digit;
+use crate::extract::text::{ascii_space, next_ascii_digit};
 
 /// Spans that are never phone numbers, sorted by start: every match of the price, time,
 /// IBAN and VAT patterns, and every match of the date pattern that is a real date.
@@ -125,7 +125,7 @@ fn space(t: &str, i: usize) -> usize {
 
 /// ASCII white space, or a byte of a character that may be white space (not ASCII).
 fn space_byte(c: u8) -> bool {
-    matches!(c, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r') || c >= 0x80
+    ascii_space(c) || c >= 0x80
 }
 
 /// Whether `b[i..]` starts with `word` in any ASCII case.
