@@ -64,6 +64,18 @@ impl FlagStatus {
         matches!(self, FlagStatus::New | FlagStatus::InReview)
     }
 
+    /// A person decided it (confirmed, dismissed, reported, closed): what they saw is
+    /// pinned, and the system never rewrites it.
+    pub fn is_decided(self) -> bool {
+        matches!(
+            self,
+            FlagStatus::Confirmed
+                | FlagStatus::Dismissed
+                | FlagStatus::Reported
+                | FlagStatus::Closed
+        )
+    }
+
     /// May a flag move from `self` to `to`?
     pub fn can_move_to(self, to: FlagStatus) -> bool {
         use FlagStatus::*;

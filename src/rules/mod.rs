@@ -125,6 +125,8 @@ pub struct MatchStats {
     pub flags_updated: usize,
     pub flags_resolved: usize,
     pub flags_reopened: usize,
+    /// Decided flags whose ad changed after the decision (recorded as an observation).
+    pub flags_observed: usize,
 }
 
 /// Match every current ad against the newest register and store the flags.
@@ -184,6 +186,7 @@ pub async fn run(store: &Store, policies: &Policies) -> store::Result<MatchStats
         stats.flags_updated += outcome.updated;
         stats.flags_resolved += outcome.resolved;
         stats.flags_reopened += outcome.reopened;
+        stats.flags_observed += outcome.observed;
     }
     Ok(stats)
 }

@@ -378,6 +378,18 @@ pub async fn mark_missing(
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+            // A decided flag keeps what the person saw; that the ad is gone is an
+            // observation on it.
+            sqlx::query(
+                "INSERT INTO flag_observations (flag_id, kind, version_id, note, observed_at)
+                 SELECT f.id, 'ad_removed', NULL, ?, ? FROM flags f
+                 WHERE f.ad_id = ? AND f.status IN ('confirmed', 'dismissed', 'reported', 'closed')",
+            )
+            .bind("Advertentie verwijderd na besluit: de site toont de advertentie niet meer")
+            .bind(&at)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
             removed += 1;
         }
     }

@@ -28,9 +28,32 @@ pub struct Reconciled {
     pub updated: usize,
     pub resolved: usize,
     pub reopened: usize,
+    /// Observations on decided flags: the ad changed after the decision.
+    pub observed: usize,
 }
 
-/// Bring the flags of one ad in line with its findings, in one transaction.
+/// The newest flag of one ad and rule: the one no other flag follows.
+struct CurrentFlag {
+    id: i64,
+    status: String,
+    resolved_at: Option<String>,
+    version_id: i64,
+}
+
+impl CurrentFlag {
+    fn decided(&self) -> bool {
+        FlagStatus::parse(&self.status).is_some_and(FlagStatus::is_decided)
+    }
+}
+
+/// Bring the flags of one ad in line with its findings on `version_id`, in one
+/// transaction.
+///
+/// An undecided flag follows the ad: it is updated, resolved when its cause is gone and
+/// reopened when the cause returns. A decided flag (confirmed, dismissed, reported,
+/// closed) is pinned to what the person saw and is never rewritten: when the ad has
+/// changed since, that is recorded once per version as an observation on it, and if the
+/// changed ad meets the rule again, a new flag follows the decided one.
 pub async fn reconcile(
     store: &Store,
     ad_id: i64,
@@ -41,46 +64,56 @@ pub async fn reconcile(
 ) -> Result<Reconciled> {
     let mut tx = store.pool().begin().await?;
     let at = now();
-    let existing: HashMap<String, (i64, String, Option<String>)> =
-        sqlx::query("SELECT rule, id, status, resolved_at FROM flags WHERE ad_id = ?")
-            .bind(ad_id)
-            .fetch_all(&mut *tx)
-            .await?
-            .into_iter()
-            .map(|r| (r.get(0), (r.get(1), r.get(2), r.get(3))))
-            .collect();
+    let existing: HashMap<String, CurrentFlag> = sqlx::query(
+        "SELECT f.rule, f.id, f.status, f.resolved_at, f.version_id FROM flags f
+         WHERE f.ad_id = ? AND NOT EXISTS (SELECT 1 FROM flags g WHERE g.follows_flag_id = f.id)",
+    )
+    .bind(ad_id)
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|r| {
+        (
+            r.get(0),
+            CurrentFlag {
+                id: r.get(1),
+                status: r.get(2),
+                resolved_at: r.get(3),
+                version_id: r.get(4),
+            },
+        )
+    })
+    .collect();
     let mut out = Reconciled::default();
     for f in findings {
         match existing.get(f.rule) {
             None => {
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO flags (ad_id, rule, strength, status, explanation, evidence, version_id, snapshot_id,
-                     municipality_code, first_seen, last_seen) VALUES (?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                )
-                .bind(ad_id)
-                .bind(f.rule)
-                .bind(i64::from(f.strength))
-                .bind(&f.explanation)
-                .bind(&f.evidence)
-                .bind(version_id)
-                .bind(snapshot_id)
-                .bind(&f.municipality_code)
-                .bind(&at)
-                .bind(&at)
-                .fetch_one(&mut *tx)
-                .await?;
-                decide(
+                insert_flag(&mut tx, ad_id, version_id, snapshot_id, f, None, &at).await?;
+                out.new += 1;
+            }
+            Some(cur) if cur.decided() && cur.version_id == version_id => {
+                // The ad the person decided on is still there as it was.
+                sqlx::query("UPDATE flags SET last_seen = ? WHERE id = ?")
+                    .bind(&at)
+                    .bind(cur.id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            Some(cur) if cur.decided() => {
+                out.observed += usize::from(observe_change(&mut tx, cur, version_id, &at).await?);
+                insert_flag(
                     &mut tx,
-                    id,
-                    None,
-                    "new",
-                    "Signaal aangemaakt door regel",
+                    ad_id,
+                    version_id,
+                    snapshot_id,
+                    f,
+                    Some(cur.id),
                     &at,
                 )
                 .await?;
                 out.new += 1;
             }
-            Some((id, status, resolved_at)) => {
+            Some(cur) => {
                 sqlx::query(
                     "UPDATE flags SET strength = ?, explanation = ?, evidence = ?, version_id = ?, snapshot_id = ?,
                      municipality_code = ?, last_seen = ?, resolved_at = NULL, resolved_reason = NULL WHERE id = ?",
@@ -92,20 +125,20 @@ pub async fn reconcile(
                 .bind(snapshot_id)
                 .bind(&f.municipality_code)
                 .bind(&at)
-                .bind(id)
+                .bind(cur.id)
                 .execute(&mut *tx)
                 .await?;
-                if resolved_at.is_some() {
-                    let to = if status == "resolved" {
+                if cur.resolved_at.is_some() {
+                    let to = if cur.status == "resolved" {
                         "new"
                     } else {
-                        status.as_str()
+                        cur.status.as_str()
                     };
-                    set_status(&mut tx, *id, to).await?;
+                    set_status(&mut tx, cur.id, to).await?;
                     decide(
                         &mut tx,
-                        *id,
-                        Some(status),
+                        cur.id,
+                        Some(&cur.status),
                         to,
                         "De oorzaak is teruggekeerd; signaal heropend",
                         &at,
@@ -118,9 +151,20 @@ pub async fn reconcile(
             }
         }
     }
-    for (rule, (id, status, resolved_at)) in &existing {
+    for (rule, cur) in &existing {
         let still = findings.iter().any(|f| f.rule == rule);
-        if still || resolved_at.is_some() || !evaluated_rules.contains(&rule.as_str()) {
+        if still || !evaluated_rules.contains(&rule.as_str()) {
+            continue;
+        }
+        if cur.decided() {
+            // The cause is gone on a changed ad: an observation, never a rewrite. (When
+            // only the register changed, the ad the person decided on is as it was.)
+            if cur.version_id != version_id {
+                out.observed += usize::from(observe_change(&mut tx, cur, version_id, &at).await?);
+            }
+            continue;
+        }
+        if cur.resolved_at.is_some() {
             continue;
         }
         let reason =
@@ -132,18 +176,82 @@ pub async fn reconcile(
         sqlx::query("UPDATE flags SET resolved_at = ?, resolved_reason = ? WHERE id = ?")
             .bind(&at)
             .bind(&reason)
-            .bind(id)
+            .bind(cur.id)
             .execute(&mut *tx)
             .await?;
-        // An undecided flag becomes `resolved`; a decided one keeps its status.
-        if FlagStatus::parse(status).is_some_and(FlagStatus::is_open) {
-            set_status(&mut tx, *id, "resolved").await?;
-            decide(&mut tx, *id, Some(status), "resolved", &reason, &at).await?;
+        if FlagStatus::parse(&cur.status).is_some_and(FlagStatus::is_open) {
+            set_status(&mut tx, cur.id, "resolved").await?;
+            decide(&mut tx, cur.id, Some(&cur.status), "resolved", &reason, &at).await?;
         }
         out.resolved += 1;
     }
     tx.commit().await?;
     Ok(out)
+}
+
+/// Store a new flag (`follows`: the decided flag of the same ad and rule it follows) with
+/// its first decision row.
+async fn insert_flag(
+    tx: &mut sqlx::SqliteConnection,
+    ad_id: i64,
+    version_id: i64,
+    snapshot_id: Option<i64>,
+    f: &NewFlag,
+    follows: Option<i64>,
+    at: &str,
+) -> Result<i64> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO flags (ad_id, rule, strength, status, explanation, evidence, version_id, snapshot_id,
+         municipality_code, first_seen, last_seen, follows_flag_id)
+         VALUES (?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(ad_id)
+    .bind(f.rule)
+    .bind(i64::from(f.strength))
+    .bind(&f.explanation)
+    .bind(&f.evidence)
+    .bind(version_id)
+    .bind(snapshot_id)
+    .bind(&f.municipality_code)
+    .bind(at)
+    .bind(at)
+    .bind(follows)
+    .fetch_one(&mut *tx)
+    .await?;
+    let note = match follows {
+        None => "Signaal aangemaakt door regel".to_string(),
+        Some(old) => format!(
+            "Signaal aangemaakt door regel: de advertentie is gewijzigd na het besluit over signaal {old}"
+        ),
+    };
+    decide(tx, id, None, "new", &note, at).await?;
+    Ok(id)
+}
+
+/// Record on a decided flag that its ad changed to `version_id` after the decision, once
+/// per version. Returns whether it was new.
+async fn observe_change(
+    tx: &mut sqlx::SqliteConnection,
+    cur: &CurrentFlag,
+    version_id: i64,
+    at: &str,
+) -> Result<bool> {
+    let n = sqlx::query(
+        "INSERT INTO flag_observations (flag_id, kind, version_id, note, observed_at)
+         SELECT ?1, 'ad_changed', ?2, ?3, ?4
+         WHERE NOT EXISTS (SELECT 1 FROM flag_observations WHERE flag_id = ?1 AND kind = 'ad_changed' AND version_id = ?2)",
+    )
+    .bind(cur.id)
+    .bind(version_id)
+    .bind(format!(
+        "Advertentie gewijzigd na besluit: nieuwe versie {version_id} (het besluit gaat over versie {})",
+        cur.version_id
+    ))
+    .bind(at)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    Ok(n > 0)
 }
 
 async fn set_status(tx: &mut sqlx::SqliteConnection, id: i64, status: &str) -> Result<()> {

@@ -10,6 +10,7 @@ pub mod gazetteer;
 pub mod register;
 pub mod review;
 pub mod runs;
+pub mod scope;
 pub mod users;
 
 use std::str::FromStr;
@@ -33,6 +34,9 @@ pub enum StoreError {
     /// A write that conflicts with what is stored; the message is Dutch and for people.
     #[error("{0}")]
     Conflict(String),
+    /// The stored data breaks a rule of the schema (found after the migrations).
+    #[error("database integrity: {0}")]
+    Integrity(String),
     #[error("unsupported database URL {0:?}: this version supports sqlite:// only")]
     Unsupported(String),
     #[error("cannot create data directory {path}: {source}")]
@@ -120,7 +124,7 @@ impl Store {
             .connect_with(options)
             .await
             .map_err(open_err)?;
-        sqlx::migrate!("migrations/sqlite").run(&pool).await?;
+        migrate(&pool).await?;
         let store = Store {
             pool,
             write_turn: Default::default(),
@@ -172,6 +176,33 @@ impl Store {
     pub async fn close(self) {
         self.pool.close().await;
     }
+}
+
+/// Run the migrations not yet applied, on one connection with foreign keys off, then
+/// check every foreign key. A migration that rebuilds a table (SQLite cannot drop a
+/// constraint) must run with them off (https://sqlite.org/lang_altertable.html, section
+/// 7), and SQLite allows switching them only outside a transaction, which sqlx opens for
+/// each migration.
+async fn migrate(pool: &SqlitePool) -> Result<()> {
+    let mut conn = pool.acquire().await?;
+    sqlx::query("PRAGMA foreign_keys = OFF")
+        .execute(&mut *conn)
+        .await?;
+    let migrated = sqlx::migrate!("migrations/sqlite").run(&mut *conn).await;
+    sqlx::query("PRAGMA foreign_keys = ON")
+        .execute(&mut *conn)
+        .await?;
+    migrated?;
+    let broken = sqlx::query("PRAGMA foreign_key_check")
+        .fetch_all(&mut *conn)
+        .await?;
+    if !broken.is_empty() {
+        return Err(StoreError::Integrity(format!(
+            "{} rijen verwijzen naar iets dat niet bestaat na de migraties",
+            broken.len()
+        )));
+    }
+    Ok(())
 }
 
 /// The current time as stored: RFC 3339, UTC, second precision.

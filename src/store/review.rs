@@ -6,19 +6,7 @@ use sqlx::{QueryBuilder, Row, Sqlite};
 use super::{now, Result, Store, StoreError};
 use crate::review::FlagStatus;
 
-/// Which flags a user may see at all.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub enum Scope {
-    /// Researchers and coordinators: every flag.
-    #[default]
-    All,
-    /// A municipality: only decided signals (confirmed, reported, closed) located in its
-    /// own territory. Unreviewed suspicions never leave the review team.
-    Municipality(String),
-}
-
-/// Statuses a municipality user may see.
-pub const MUNICIPALITY_STATUSES: [&str; 3] = ["confirmed", "reported", "closed"];
+pub use super::scope::{Scope, MUNICIPALITY_STATUSES};
 
 /// Sort order of the queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -81,10 +69,7 @@ fn push_conditions<'a>(
     with_status: bool,
 ) {
     q.push(" WHERE 1 = 1");
-    if let Scope::Municipality(code) = scope {
-        q.push(" AND f.municipality_code = ").push_bind(code);
-        q.push(" AND f.status IN ('confirmed', 'reported', 'closed')");
-    }
+    scope.and_flag(q, "f");
     if with_status {
         if let Some(s) = &f.status {
             q.push(" AND f.status = ").push_bind(s);
@@ -262,6 +247,9 @@ pub struct FilterChoices {
 }
 
 pub async fn filter_choices(store: &Store, scope: &Scope) -> Result<FilterChoices> {
+    if let Scope::Municipality(_) = scope {
+        return scoped_filter_choices(store, scope).await;
+    }
     // One index lookup per distinct rule (a loose index scan on flags_rule), instead of
     // reading every flag.
     let rules = sqlx::query_scalar(
@@ -276,27 +264,44 @@ pub async fn filter_choices(store: &Store, scope: &Scope) -> Result<FilterChoice
     let sites = sqlx::query_scalar("SELECT id FROM sites ORDER BY id")
         .fetch_all(store.pool())
         .await?;
-    let municipalities = match scope {
-        Scope::All => sqlx::query(
-            // One index probe per municipality, instead of reading every flag.
-            "SELECT m.code, m.name FROM municipalities m
-             WHERE EXISTS (SELECT 1 FROM flags f WHERE f.municipality_code = m.code) ORDER BY m.name",
-        )
+    let municipalities = sqlx::query(
+        // One index probe per municipality, instead of reading every flag.
+        "SELECT m.code, m.name FROM municipalities m
+         WHERE EXISTS (SELECT 1 FROM flags f WHERE f.municipality_code = m.code) ORDER BY m.name",
+    )
+    .fetch_all(store.pool())
+    .await?
+    .into_iter()
+    .map(|r| (r.get(0), r.get(1)))
+    .collect();
+    Ok(FilterChoices {
+        rules,
+        sites,
+        municipalities,
+    })
+}
+
+/// The menus of a restricted scope: only values of flags it may see (the flags of one
+/// territory, from the municipality index).
+async fn scoped_filter_choices(store: &Store, scope: &Scope) -> Result<FilterChoices> {
+    let mut q = QueryBuilder::<Sqlite>::new("SELECT DISTINCT f.rule FROM flags f WHERE 1 = 1");
+    scope.and_flag(&mut q, "f");
+    q.push(" ORDER BY 1");
+    let rules = q.build_query_scalar().fetch_all(store.pool()).await?;
+    let mut q = QueryBuilder::<Sqlite>::new("SELECT DISTINCT f.site_id FROM flags f WHERE 1 = 1");
+    scope.and_flag(&mut q, "f");
+    q.push(" ORDER BY 1");
+    let sites = q.build_query_scalar().fetch_all(store.pool()).await?;
+    let mut q = QueryBuilder::<Sqlite>::new("SELECT code, name FROM municipalities WHERE 1 = 1");
+    scope.and_municipality(&mut q, "code");
+    q.push(" ORDER BY name");
+    let municipalities = q
+        .build()
         .fetch_all(store.pool())
         .await?
         .into_iter()
         .map(|r| (r.get(0), r.get(1)))
-        .collect(),
-        Scope::Municipality(code) => {
-            sqlx::query("SELECT code, name FROM municipalities WHERE code = ?")
-                .bind(code)
-                .fetch_all(store.pool())
-                .await?
-                .into_iter()
-                .map(|r| (r.get(0), r.get(1)))
-                .collect()
-        }
-    };
+        .collect();
     Ok(FilterChoices {
         rules,
         sites,
@@ -396,6 +401,22 @@ pub struct FlagDetail {
     pub register: Vec<RegisterEntry>,
     pub linked: Vec<LinkedAd>,
     pub decisions: Vec<DecisionRow>,
+    /// What the system saw happen to the ad after a person's decision.
+    pub observations: Vec<ObservationRow>,
+    /// The decided flag this one follows (the ad changed after that decision).
+    pub follows_flag_id: Option<i64>,
+    /// The newer flag that follows this decided one, if the scope may see it.
+    pub followed_by: Option<i64>,
+}
+
+/// An observation on a decided flag (append-only, `flag_observations`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObservationRow {
+    /// `ad_changed` or `ad_removed`.
+    pub kind: String,
+    pub version_id: Option<i64>,
+    pub note: String,
+    pub observed_at: String,
 }
 
 /// How many other ads with the same phone the detail page lists at most.
@@ -414,7 +435,8 @@ pub async fn flag_detail(store: &Store, scope: &Scope, id: i64) -> Result<Option
                 (SELECT json_group_array(json_array(kind, value, normalized, raw)) FROM
                   (SELECT * FROM version_numbers WHERE version_id = v.id ORDER BY rowid)),
                 (SELECT json_group_array(json_array(actor, from_status, to_status, note, decided_at)) FROM
-                  (SELECT * FROM decisions WHERE flag_id = f.id ORDER BY id))
+                  (SELECT * FROM decisions WHERE flag_id = f.id ORDER BY id)),
+                f.follows_flag_id
          FROM flags f JOIN ads a ON a.id = f.ad_id JOIN ad_versions v ON v.id = f.version_id
          LEFT JOIN fetches fe ON fe.id = v.fetch_id
          LEFT JOIN municipalities m ON m.code = f.municipality_code
@@ -429,12 +451,8 @@ pub async fn flag_detail(store: &Store, scope: &Scope, id: i64) -> Result<Option
     };
     let status: String = r.get(4);
     let municipality_code: Option<String> = r.get(6);
-    if let Scope::Municipality(code) = scope {
-        if municipality_code.as_deref() != Some(code.as_str())
-            || !MUNICIPALITY_STATUSES.contains(&status.as_str())
-        {
-            return Ok(None);
-        }
+    if !scope.sees_flag(&status, municipality_code.as_deref()) {
+        return Ok(None);
     }
     let version_id: i64 = r.get(16);
     let url: String = r.get(15);
@@ -483,13 +501,22 @@ pub async fn flag_detail(store: &Store, scope: &Scope, id: i64) -> Result<Option
         .collect();
     let snapshot_id: Option<i64> = r.get(12);
     let register = match snapshot_id {
-        Some(s) => register_entries(store, s, &numbers, &phones).await?,
+        Some(s) => register_entries(store, scope, s, &numbers, &phones).await?,
         None => Vec::new(),
     };
     let ad_id: i64 = r.get(1);
-    let linked = linked_ads(store, ad_id, &phones).await?;
+    let linked = linked_ads(store, scope, ad_id, &phones).await?;
+    let id: i64 = r.get(0);
+    let observations = observations(store, id).await?;
+    let followed_by = follower(store, scope, id).await?;
     Ok(Some(FlagDetail {
-        id: r.get(0),
+        id,
+        follows_flag_id: match r.get::<Option<i64>, _>(32) {
+            Some(f) => visible_flag(store, scope, f).await?,
+            None => None,
+        },
+        followed_by,
+        observations,
         ad_id,
         rule: r.get(2),
         strength: r.get(3),
@@ -536,6 +563,7 @@ fn text_at(row: &[serde_json::Value], i: usize) -> String {
 
 async fn register_entries(
     store: &Store,
+    scope: &Scope,
     snapshot_id: i64,
     numbers: &[DetailNumber],
     phones: &[DetailPhone],
@@ -571,7 +599,8 @@ async fn register_entries(
          FROM wanted CROSS JOIN licences l ON l.snapshot_id = ",
     )
     .push_bind(snapshot_id)
-    .push(" AND l.normalized = wanted.n");
+    .push(" AND l.normalized = wanted.n WHERE 1 = 1");
+    scope.and_licence(&mut q, "l");
     let mut out: Vec<(usize, RegisterEntry)> = q
         .build()
         .fetch_all(store.pool())
@@ -609,7 +638,15 @@ async fn register_entries(
     Ok(out.into_iter().map(|(_, e)| e).collect())
 }
 
-async fn linked_ads(store: &Store, ad_id: i64, phones: &[DetailPhone]) -> Result<Vec<LinkedAd>> {
+/// Other ads that carried one of `phones`, newest first. A restricted scope sees only the
+/// ads its own signals rest on, as they were when decided (the pinned version), so
+/// neither another territory nor an undecided suspicion shows.
+async fn linked_ads(
+    store: &Store,
+    scope: &Scope,
+    ad_id: i64,
+    phones: &[DetailPhone],
+) -> Result<Vec<LinkedAd>> {
     if phones.is_empty() {
         return Ok(Vec::new());
     }
@@ -625,7 +662,9 @@ async fn linked_ads(store: &Store, ad_id: i64, phones: &[DetailPhone]) -> Result
     for p in phones {
         sep.push_bind(&p.e164);
     }
-    q.push(") GROUP BY a.id, p.e164 ORDER BY MAX(v.captured_at) DESC, a.id DESC LIMIT ")
+    q.push(")");
+    scope.and_version(&mut q, "v.id");
+    q.push(" GROUP BY a.id, p.e164 ORDER BY MAX(v.captured_at) DESC, a.id DESC LIMIT ")
         .push_bind(LINKED_LIMIT);
     Ok(q.build()
         .fetch_all(store.pool())
@@ -643,6 +682,40 @@ async fn linked_ads(store: &Store, ad_id: i64, phones: &[DetailPhone]) -> Result
             last_seen: r.get(8),
         })
         .collect())
+}
+
+/// The observations on a flag, oldest first.
+pub async fn observations(store: &Store, flag_id: i64) -> Result<Vec<ObservationRow>> {
+    Ok(sqlx::query(
+        "SELECT kind, version_id, note, observed_at FROM flag_observations WHERE flag_id = ? ORDER BY id",
+    )
+    .bind(flag_id)
+    .fetch_all(store.pool())
+    .await?
+    .into_iter()
+    .map(|r| ObservationRow {
+        kind: r.get(0),
+        version_id: r.get(1),
+        note: r.get(2),
+        observed_at: r.get(3),
+    })
+    .collect())
+}
+
+/// `flag_id` if `scope` may see that flag.
+async fn visible_flag(store: &Store, scope: &Scope, flag_id: i64) -> Result<Option<i64>> {
+    let mut q = QueryBuilder::<Sqlite>::new("SELECT f.id FROM flags f WHERE f.id = ");
+    q.push_bind(flag_id);
+    scope.and_flag(&mut q, "f");
+    Ok(q.build_query_scalar().fetch_optional(store.pool()).await?)
+}
+
+/// The flag that follows `flag_id`, if `scope` may see it.
+async fn follower(store: &Store, scope: &Scope, flag_id: i64) -> Result<Option<i64>> {
+    let mut q = QueryBuilder::<Sqlite>::new("SELECT f.id FROM flags f WHERE f.follows_flag_id = ");
+    q.push_bind(flag_id);
+    scope.and_flag(&mut q, "f");
+    Ok(q.build_query_scalar().fetch_optional(store.pool()).await?)
 }
 
 /// The decisions on a flag, oldest first.
@@ -671,6 +744,9 @@ pub struct NewDecision<'a> {
     pub actor: &'a str,
     /// The status the person saw; the decision fails if it changed meanwhile.
     pub expected_status: &'a str,
+    /// The ad version the person saw: the decision is pinned to it, and fails if the
+    /// system moved the flag to a newer version meanwhile.
+    pub expected_version: i64,
     /// Every status the flag passes through, in order; one decision row each.
     pub steps: &'a [&'a str],
     /// Set or clear the escalation mark.
@@ -691,13 +767,14 @@ pub async fn decide(store: &Store, d: &NewDecision<'_>) -> Result<()> {
     let mut tx = store.pool().begin().await?;
     let changed = sqlx::query(
         "UPDATE flags SET status = ?, escalated_at = CASE WHEN ? THEN COALESCE(escalated_at, ?) ELSE NULL END
-         WHERE id = ? AND status = ?",
+         WHERE id = ? AND status = ? AND version_id = ?",
     )
     .bind(end)
     .bind(d.escalate)
     .bind(&at)
     .bind(d.flag_id)
     .bind(d.expected_status)
+    .bind(d.expected_version)
     .execute(&mut *tx)
     .await?
     .rows_affected();
@@ -756,43 +833,51 @@ pub struct PhoneSighting {
 /// How many captures the phone page shows at most.
 pub const TIMELINE_LIMIT: i64 = 500;
 
-/// Every capture of an ad that carried `e164`, newest first.
-pub async fn phone_timeline(store: &Store, e164: &str) -> Result<Vec<PhoneSighting>> {
-    Ok(sqlx::query(
+/// Every capture of an ad that carried `e164`, newest first (a restricted scope: only the
+/// captures its own signals rest on).
+pub async fn phone_timeline(
+    store: &Store,
+    scope: &Scope,
+    e164: &str,
+) -> Result<Vec<PhoneSighting>> {
+    let mut q = QueryBuilder::<Sqlite>::new(
         "SELECT v.captured_at, a.id, a.site_id, a.url, v.advertiser, v.place_text, m.name, p.raw, p.obfuscated
          FROM version_phones p JOIN ad_versions v ON v.id = p.version_id JOIN ads a ON a.id = v.ad_id
          LEFT JOIN municipalities m ON m.code = v.municipality_code
-         WHERE p.e164 = ? ORDER BY v.captured_at DESC, v.id DESC LIMIT ?",
-    )
-    .bind(e164)
-    .bind(TIMELINE_LIMIT)
-    .fetch_all(store.pool())
-    .await?
-    .into_iter()
-    .map(|r| PhoneSighting {
-        captured_at: r.get(0),
-        ad_id: r.get(1),
-        site_id: r.get(2),
-        url: r.get(3),
-        advertiser: r.get(4),
-        place_text: r.get(5),
-        municipality_name: r.get(6),
-        raw: r.get(7),
-        obfuscated: r.get::<i64, _>(8) != 0,
-    })
-    .collect())
+         WHERE p.e164 = ",
+    );
+    q.push_bind(e164);
+    scope.and_version(&mut q, "v.id");
+    q.push(" ORDER BY v.captured_at DESC, v.id DESC LIMIT ")
+        .push_bind(TIMELINE_LIMIT);
+    Ok(q.build()
+        .fetch_all(store.pool())
+        .await?
+        .into_iter()
+        .map(|r| PhoneSighting {
+            captured_at: r.get(0),
+            ad_id: r.get(1),
+            site_id: r.get(2),
+            url: r.get(3),
+            advertiser: r.get(4),
+            place_text: r.get(5),
+            municipality_name: r.get(6),
+            raw: r.get(7),
+            obfuscated: r.get::<i64, _>(8) != 0,
+        })
+        .collect())
 }
 
-/// Ids of flags on ads that ever carried `e164`.
-pub async fn flags_with_phone(store: &Store, e164: &str) -> Result<Vec<i64>> {
-    Ok(sqlx::query_scalar(
+/// Ids of the flags `scope` may see on ads that ever carried `e164`.
+pub async fn flags_with_phone(store: &Store, scope: &Scope, e164: &str) -> Result<Vec<i64>> {
+    let mut q = QueryBuilder::<Sqlite>::new(
         "SELECT f.id FROM flags f WHERE f.ad_id IN
-           (SELECT v.ad_id FROM version_phones p JOIN ad_versions v ON v.id = p.version_id WHERE p.e164 = ?)
-         ORDER BY f.id",
-    )
-    .bind(e164)
-    .fetch_all(store.pool())
-    .await?)
+           (SELECT v.ad_id FROM version_phones p JOIN ad_versions v ON v.id = p.version_id WHERE p.e164 = ",
+    );
+    q.push_bind(e164).push(")");
+    scope.and_flag(&mut q, "f");
+    q.push(" ORDER BY f.id");
+    Ok(q.build_query_scalar().fetch_all(store.pool()).await?)
 }
 
 /// How many flags a search returns at most.
@@ -811,9 +896,9 @@ pub struct SearchTerms {
     pub text: Option<String>,
 }
 
-/// Flag ids matching any of the terms, newest first.
-pub async fn search(store: &Store, t: &SearchTerms) -> Result<Vec<i64>> {
-    let mut q = QueryBuilder::<Sqlite>::new("SELECT f.id FROM flags f WHERE 0");
+/// Ids of the flags `scope` may see matching any of the terms, newest first.
+pub async fn search(store: &Store, scope: &Scope, t: &SearchTerms) -> Result<Vec<i64>> {
+    let mut q = QueryBuilder::<Sqlite>::new("SELECT f.id FROM flags f WHERE (0");
     if !t.phones.is_empty() {
         q.push(
             " OR f.ad_id IN (SELECT v.ad_id FROM version_phones p JOIN ad_versions v ON v.id = p.version_id
@@ -858,6 +943,8 @@ pub async fn search(store: &Store, t: &SearchTerms) -> Result<Vec<i64>> {
             .push_bind(pattern)
             .push(" ESCAPE '\\')");
     }
+    q.push(")");
+    scope.and_flag(&mut q, "f");
     q.push(" ORDER BY f.first_seen DESC, f.id DESC LIMIT ")
         .push_bind(SEARCH_LIMIT);
     Ok(q.build_query_scalar().fetch_all(store.pool()).await?)
@@ -942,26 +1029,27 @@ pub struct AdVersionRow {
 /// How many versions `/ads/{id}` shows at most.
 pub const VERSIONS_LIMIT: i64 = 50;
 
-pub async fn ad_detail(store: &Store, id: i64) -> Result<Option<AdDetail>> {
-    let Some(a) = sqlx::query(
-        "SELECT id, site_id, url, first_seen, last_seen, removed_at FROM ads WHERE id = ?",
-    )
-    .bind(id)
-    .fetch_optional(store.pool())
-    .await?
-    else {
+/// The ad with this id and its versions, if `scope` may see it (a restricted scope: only
+/// an ad that carries one of its flags, with the versions those flags rest on).
+pub async fn ad_detail(store: &Store, scope: &Scope, id: i64) -> Result<Option<AdDetail>> {
+    let mut q = QueryBuilder::<Sqlite>::new(
+        "SELECT a.id, a.site_id, a.url, a.first_seen, a.last_seen, a.removed_at FROM ads a WHERE a.id = ",
+    );
+    q.push_bind(id);
+    scope.and_ad(&mut q, "a.id");
+    let Some(a) = q.build().fetch_optional(store.pool()).await? else {
         return Ok(None);
     };
+    let mut q = QueryBuilder::<Sqlite>::new(
+        "SELECT v.id, v.captured_at, v.title, v.body, v.advertiser, v.place_text FROM ad_versions v
+         WHERE v.ad_id = ",
+    );
+    q.push_bind(id);
+    scope.and_version(&mut q, "v.id");
+    q.push(" ORDER BY v.captured_at DESC, v.id DESC LIMIT ")
+        .push_bind(VERSIONS_LIMIT);
     let mut versions = Vec::new();
-    for v in sqlx::query(
-        "SELECT id, captured_at, title, body, advertiser, place_text FROM ad_versions
-         WHERE ad_id = ? ORDER BY captured_at DESC, id DESC LIMIT ?",
-    )
-    .bind(id)
-    .bind(VERSIONS_LIMIT)
-    .fetch_all(store.pool())
-    .await?
-    {
+    for v in q.build().fetch_all(store.pool()).await? {
         let phones = sqlx::query_scalar(
             "SELECT e164 FROM version_phones WHERE version_id = ? ORDER BY rowid",
         )
@@ -977,10 +1065,11 @@ pub async fn ad_detail(store: &Store, id: i64) -> Result<Option<AdDetail>> {
             phones,
         });
     }
-    let flag_ids = sqlx::query_scalar("SELECT id FROM flags WHERE ad_id = ? ORDER BY id")
-        .bind(id)
-        .fetch_all(store.pool())
-        .await?;
+    let mut q = QueryBuilder::<Sqlite>::new("SELECT f.id FROM flags f WHERE f.ad_id = ");
+    q.push_bind(id);
+    scope.and_flag(&mut q, "f");
+    q.push(" ORDER BY f.id");
+    let flag_ids = q.build_query_scalar().fetch_all(store.pool()).await?;
     Ok(Some(AdDetail {
         id: a.get(0),
         site_id: a.get(1),
@@ -993,22 +1082,19 @@ pub async fn ad_detail(store: &Store, id: i64) -> Result<Option<AdDetail>> {
     }))
 }
 
-/// Anonymous counts for the monitor: (municipality name, status, count).
+/// Anonymous counts for the monitor: (municipality name, status, count) of the flags
+/// `scope` may see (a municipality: only the decided signals of its own territory).
 pub async fn monitor_counts(store: &Store, scope: &Scope) -> Result<Vec<(String, String, i64)>> {
-    let code = match scope {
-        Scope::All => None,
-        Scope::Municipality(c) => Some(c.as_str()),
-    };
-    Ok(sqlx::query(
+    let mut q = QueryBuilder::<Sqlite>::new(
         "SELECT COALESCE(m.name, 'onbekende gemeente'), f.status, COUNT(*) FROM flags f
-         LEFT JOIN municipalities m ON m.code = f.municipality_code
-         WHERE (?1 IS NULL OR f.municipality_code = ?1)
-         GROUP BY 1, 2 ORDER BY 1, 2",
-    )
-    .bind(code)
-    .fetch_all(store.pool())
-    .await?
-    .into_iter()
-    .map(|r| (r.get(0), r.get(1), r.get(2)))
-    .collect())
+         LEFT JOIN municipalities m ON m.code = f.municipality_code WHERE 1 = 1",
+    );
+    scope.and_flag(&mut q, "f");
+    q.push(" GROUP BY 1, 2 ORDER BY 1, 2");
+    Ok(q.build()
+        .fetch_all(store.pool())
+        .await?
+        .into_iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect())
 }

@@ -264,7 +264,7 @@ pub async fn get_queue(
     let statuses = match session.role {
         Role::Municipality => rv::MUNICIPALITY_STATUSES
             .iter()
-            .map(|s| (*s, status_label(s)))
+            .map(|s| (s.as_str(), s.dutch().to_string()))
             .collect(),
         _ => FlagStatus::ALL
             .iter()
@@ -371,6 +371,46 @@ pub struct HistoryRow {
     pub note: String,
 }
 
+/// Decisions and observations in one history, oldest first. Observations are what the
+/// system saw happen to the ad after a person's decision; they change no status.
+fn history(d: &rv::FlagDetail) -> Vec<HistoryRow> {
+    let decisions = d.decisions.iter().map(|h| {
+        (
+            h.decided_at.as_str(),
+            HistoryRow {
+                at: day(&h.decided_at),
+                actor: h.actor.clone(),
+                from: h
+                    .from_status
+                    .as_deref()
+                    .map_or_else(|| "-".to_string(), status_label),
+                to: status_label(&h.to_status),
+                note: h.note.clone().unwrap_or_default(),
+            },
+        )
+    });
+    let observations = d.observations.iter().map(|o| {
+        let what = match o.kind.as_str() {
+            "ad_removed" => "advertentie verwijderd na besluit",
+            _ => "advertentie gewijzigd na besluit",
+        };
+        (
+            o.observed_at.as_str(),
+            HistoryRow {
+                at: day(&o.observed_at),
+                actor: "systeem".into(),
+                from: "-".into(),
+                to: what.into(),
+                note: o.note.clone(),
+            },
+        )
+    });
+    let mut rows: Vec<(&str, HistoryRow)> = decisions.chain(observations).collect();
+    // Stable: a decision and an observation of the same second keep that order.
+    rows.sort_by(|a, b| a.0.cmp(b.0));
+    rows.into_iter().map(|(_, r)| r).collect()
+}
+
 #[derive(Template)]
 #[template(path = "flag.html")]
 struct FlagPage {
@@ -387,6 +427,8 @@ struct FlagPage {
     url_is_web: bool,
     can_decide: bool,
     can_escalate: bool,
+    /// Links to the phone and ad pages only for those who may open them.
+    can_research: bool,
     no_decide_reason: Option<&'static str>,
     csrf: String,
     message: Option<String>,
@@ -449,20 +491,7 @@ async fn render_flag(
             "Van deze vastlegging is geen pagina bewaard.".to_string(),
         ),
     };
-    let history = d
-        .decisions
-        .iter()
-        .map(|h| HistoryRow {
-            at: day(&h.decided_at),
-            actor: h.actor.clone(),
-            from: h
-                .from_status
-                .as_deref()
-                .map_or_else(|| "-".to_string(), status_label),
-            to: status_label(&h.to_status),
-            note: h.note.clone().unwrap_or_default(),
-        })
-        .collect();
+    let history = history(&d);
     let page = FlagPage {
         history,
         chrome: Some(session.chrome("flags")),
@@ -480,6 +509,7 @@ async fn render_flag(
         url_is_web: is_web_url(&d.url),
         can_decide,
         can_escalate: can_decide && !escalated && session.role == Role::Researcher,
+        can_research: session.can_research(),
         no_decide_reason,
         csrf: session.csrf.clone(),
         message,
@@ -512,6 +542,9 @@ pub struct DecisionForm {
     /// The status the reviewer saw.
     #[serde(default)]
     status: String,
+    /// The ad version the reviewer saw: the decision is pinned to it.
+    #[serde(default)]
+    version: String,
 }
 
 /// Longest note stored with a decision.
@@ -544,7 +577,8 @@ pub async fn post_decision(
     let d = rv::flag_detail(&state.store, &session.scope(), id)
         .await?
         .ok_or(WebError::NotFound)?;
-    if d.status != form.status {
+    let seen_version = form.version.trim().parse::<i64>().ok();
+    if d.status != form.status || seen_version.is_some_and(|v| v != d.version_id) {
         return render_flag(
             &state,
             &session,
@@ -573,6 +607,7 @@ pub async fn post_decision(
             flag_id: id,
             actor: &session.name,
             expected_status: &d.status,
+            expected_version: d.version_id,
             steps: &steps,
             escalate: moves.escalated,
             note: (!note.is_empty()).then_some(note),

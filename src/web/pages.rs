@@ -73,10 +73,11 @@ pub async fn get_phone(
             _ => Err(WebError::NotFound),
         };
     }
-    let sightings = rv::phone_timeline(&state.store, &raw).await?;
-    let ids = rv::flags_with_phone(&state.store, &raw).await?;
+    let scope = session.scope();
+    let sightings = rv::phone_timeline(&state.store, &scope, &raw).await?;
+    let ids = rv::flags_with_phone(&state.store, &scope, &raw).await?;
     session.audit_view(&state, &format!("phone:{raw}")).await?;
-    let rows = flag_rows(&state, ids).await?;
+    let rows = flag_rows(&state, &scope, ids).await?;
     let distinct = |f: &dyn Fn(&rv::PhoneSighting) -> Option<String>| -> Vec<String> {
         sightings
             .iter()
@@ -98,26 +99,25 @@ pub async fn get_phone(
     Ok(Html(page.render()?).into_response())
 }
 
-/// Queue rows for these flags, newest first.
-async fn flag_rows(state: &AppState, ids: Vec<i64>) -> Result<Vec<RowView>, WebError> {
+/// Queue rows for these flags that `scope` may see, newest first.
+async fn flag_rows(
+    state: &AppState,
+    scope: &Scope,
+    ids: Vec<i64>,
+) -> Result<Vec<RowView>, WebError> {
     let n = ids.len() as i64;
     let filter = QueueFilter {
         ids: Some(ids),
         ..QueueFilter::default()
     };
-    Ok(rv::queue(
-        &state.store,
-        &Scope::All,
-        &filter,
-        Sort::Newest,
-        1,
-        n.max(1),
+    Ok(
+        rv::queue(&state.store, scope, &filter, Sort::Newest, 1, n.max(1))
+            .await?
+            .rows
+            .into_iter()
+            .map(RowView::from)
+            .collect(),
     )
-    .await?
-    .rows
-    .into_iter()
-    .map(RowView::from)
-    .collect())
 }
 
 /// One version of an ad for the template.
@@ -151,11 +151,12 @@ pub async fn get_ad(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     session.require_research()?;
-    let ad = rv::ad_detail(&state.store, parse_id(&id)?)
+    let scope = session.scope();
+    let ad = rv::ad_detail(&state.store, &scope, parse_id(&id)?)
         .await?
         .ok_or(WebError::NotFound)?;
     session.audit_view(&state, &format!("ad:{}", ad.id)).await?;
-    let rows = flag_rows(&state, ad.flag_ids).await?;
+    let rows = flag_rows(&state, &scope, ad.flag_ids).await?;
     let dash = |s: Option<String>| s.filter(|s| !s.is_empty()).unwrap_or_else(|| "-".into());
     let page = AdPage {
         chrome: Some(session.chrome("search")),
@@ -254,10 +255,10 @@ pub async fn get_search(
             municipalities,
             text,
         };
-        let ids = rv::search(&state.store, &terms).await?;
+        let ids = rv::search(&state.store, &session.scope(), &terms).await?;
         truncated = ids.len() as i64 >= rv::SEARCH_LIMIT;
         crate::store::audit::record(&state.store, &session.name, "search", None, Some(&q)).await?;
-        rows = flag_rows(&state, ids).await?;
+        rows = flag_rows(&state, &session.scope(), ids).await?;
     }
     let page = SearchPage {
         chrome: Some(session.chrome("search")),
