@@ -3,6 +3,7 @@
 //! robots.txt that fails, connection resets, and a crawl run that survives bad pages.
 //! Waits are shortened through `FetchPolicy`; assertions are on what the server recorded.
 
+mod common;
 mod hostile;
 
 use std::future::Future;
@@ -472,10 +473,14 @@ body = ".description"
 }
 
 async fn crawl(server: &Hostile, user_agent: &str) -> webwacht::crawl::SiteReport {
+    crawl_base(&server.base(), user_agent).await
+}
+
+async fn crawl_base(base: &str, user_agent: &str) -> webwacht::crawl::SiteReport {
     let dir = tempfile::tempdir().unwrap();
     let cfg = Config::for_data_dir(dir.path());
     let store = Store::open(&cfg).await.unwrap();
-    let site = compile_str(Path::new("vijandig.toml"), &site_toml(&server.base())).unwrap();
+    let site = compile_str(Path::new("vijandig.toml"), &site_toml(base)).unwrap();
     let opts = CrawlOptions {
         user_agent: user_agent.into(),
         max_pages: None,
@@ -573,4 +578,108 @@ async fn bad_pages_do_not_stop_the_run_and_every_request_carries_the_user_agent(
     for r in &log {
         assert_eq!(r.user_agent.as_deref(), Some(UA), "{}", r.path);
     }
+}
+
+// --- hostile markup and site files --------------------------------------------------------
+
+/// A page of `depth` nested `<div>`s around a phone number, after a title and text the
+/// selectors find.
+fn nested_page(depth: usize) -> String {
+    format!(
+        "<html><h1>Diep genest</h1><div class=description>Nieuw in Den Haag</div>{}bel 06-12345678{}</html>",
+        "<div>".repeat(depth),
+        "</div>".repeat(depth)
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_of_deeply_nested_markup_is_handled() {
+    // 5 MiB, just under the body limit: 476,000 nested elements. html5ever alone takes
+    // time quadratic in the depth (12 s for 40,000); the crawl must be done in seconds.
+    let depth = (DEFAULT_BODY_LIMIT - 200) / 11;
+    let page = nested_page(depth);
+    assert!(page.len() <= DEFAULT_BODY_LIMIT && page.len() > DEFAULT_BODY_LIMIT - 400);
+    let server = Hostile::start(move |req| match req.path.as_str() {
+        "/lijst" => Reply::html("<a class=ad href=/ad/diep>x</a>"),
+        "/ad/diep" => Reply::html(page.clone()),
+        _ => Reply::status(404, &[], "weg"),
+    })
+    .await;
+    // On a thread of its own, so a parser stuck on the page fails the test instead of
+    // holding it: the guard cannot interrupt a computation that never yields.
+    let base = server.base();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let _ = tx.send(rt.block_on(crawl_base(&base, "webwacht-diep/1.0")));
+    });
+    let report = tokio::task::spawn_blocking(move || rx.recv_timeout(Duration::from_secs(60)))
+        .await
+        .unwrap()
+        .expect("the page of nested markup stalled the crawl");
+    assert_eq!(report.stats.ads_seen, 1, "{:?}", report.stats);
+    assert_eq!(report.stats.errors, 0, "{:?}", report.stats);
+}
+
+/// A site file whose `key` holds a selector of 3,000 nested `:not(`.
+fn site_file_with_deep_selector(dir: &Path, key: &str) -> std::path::PathBuf {
+    let deep = format!("a{}b{}", ":not(".repeat(3_000), ")".repeat(3_000));
+    let mut toml = site_toml("http://127.0.0.1:9");
+    toml = match key {
+        "listing.ad_links" => {
+            toml.replace("ad_links = \"a.ad\"", &format!("ad_links = \"{deep}\""))
+        }
+        _ => toml.replace("title = \"h1\"", &format!("title = \"{deep}\"")),
+    };
+    let sites = dir.join("selectors");
+    std::fs::create_dir_all(&sites).unwrap();
+    let file = sites.join("vijandig.toml");
+    std::fs::write(&file, toml).unwrap();
+    file
+}
+
+#[test]
+fn a_deeply_nested_selector_is_bad_input_not_a_crash() {
+    for (key, args) in [
+        ("listing.ad_links", &["selectors", "check"][..]),
+        ("ad.title", &["selectors", "check"][..]),
+        ("listing.ad_links", &["crawl"][..]),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        site_file_with_deep_selector(dir.path(), key);
+        let mut all = vec!["--selectors-dir", "selectors"];
+        all.extend_from_slice(args);
+        let out = common::webwacht(dir.path(), &all);
+        let err = common::stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?} {key}: {err}");
+        assert!(err.contains("vijandig.toml") && err.contains(key), "{err}");
+        assert!(err.contains("haakjes binnen elkaar"), "{err}");
+    }
+}
+
+#[test]
+fn a_bad_selector_is_explained_in_dutch_with_its_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let sites = dir.path().join("selectors");
+    std::fs::create_dir_all(&sites).unwrap();
+    let toml = site_toml("http://127.0.0.1:9").replace("title = \"h1\"", "title = \"h1 > \"");
+    std::fs::write(sites.join("vijandig.toml"), toml).unwrap();
+    let out = common::webwacht(
+        dir.path(),
+        &["--selectors-dir", "selectors", "selectors", "check"],
+    );
+    let err = common::stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("vijandig.toml") && err.contains("ad.title"),
+        "{err}"
+    );
+    assert!(err.contains("bij positie"), "{err}");
+    assert!(
+        !err.contains("report") && !err.contains("developer"),
+        "{err}"
+    );
 }

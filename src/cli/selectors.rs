@@ -4,7 +4,6 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use scraper::Html;
 
 use crate::config::Config;
 use crate::error::BadInput;
@@ -66,7 +65,7 @@ pub async fn run(cfg: &Config, cmd: &SelectorsCommand) -> anyhow::Result<()> {
     if let (Some(path), Some(s)) = (sample, sites.first()) {
         let html = std::fs::read(path).map_err(|e| BadInput(format!("{}: {e}", path.display())))?;
         let html = String::from_utf8_lossy(&html);
-        let doc = Html::parse_document(&html);
+        let doc = crate::extract::html_depth::parse_document(&html);
         let base = s.start_urls[0].clone();
         let listing = parse::parse_listing(s, &base, &html);
         println!(

@@ -6,6 +6,7 @@
 
 pub mod eval;
 pub mod gazetteer;
+pub mod html_depth;
 mod html_scan;
 pub mod licence;
 pub mod phone;

@@ -80,7 +80,7 @@ pub(super) fn is_block(name: &str) -> bool {
 /// dropped, block elements become line breaks, runs of spaces collapse to one, entities
 /// are decoded. Invisible format characters are kept (see [`clean`]).
 pub fn html_to_text(html: &str) -> String {
-    visible_text(&Html::parse_document(html))
+    visible_text(&super::html_depth::parse_document(html))
 }
 
 /// [`html_to_text`] and [`link_targets`] from one parse of the page. Plain, well-formed
@@ -92,7 +92,7 @@ pub fn html_text_and_links(html: &str) -> (String, Vec<String>) {
     if super::html_scan::scan(html, &mut fast).is_some() {
         return (fast.text.finish(), fast.links.out);
     }
-    let doc = Html::parse_document(html);
+    let doc = super::html_depth::parse_document(html);
     (visible_text(&doc), links_of(&doc))
 }
 
@@ -212,7 +212,7 @@ impl TextBuilder {
 /// `data-*`, `content`, `title`, `value` and `aria-label` values with at least six digits
 /// after [`clean`]. Deduplicated, in document order. The phone extractor decides.
 pub fn link_targets(html: &str) -> Vec<String> {
-    links_of(&Html::parse_document(html))
+    links_of(&super::html_depth::parse_document(html))
 }
 
 fn links_of(doc: &Html) -> Vec<String> {

@@ -232,7 +232,7 @@ pub fn compile_str(file: &Path, text: &str) -> Result<Site, SiteError> {
 }
 
 fn selector(_key: &str, css: &str) -> Result<Selector, String> {
-    Selector::parse(css).map_err(|e| format!("ongeldige CSS-selector {css:?}: {e}"))
+    super::css::compile(css)
 }
 
 fn compile_fields(

@@ -3,6 +3,7 @@
 //! listing and ad pages ([`parse`]).
 
 pub mod compile;
+pub mod css;
 pub mod file;
 pub mod parse;
 

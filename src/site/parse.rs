@@ -50,7 +50,7 @@ impl AdPage {
 /// Ad links and pagination links on a listing page, resolved against `base` and
 /// limited to the site's allowed hosts; duplicates removed, order kept.
 pub fn parse_listing(site: &Site, base: &Url, html: &str) -> ListingPage {
-    let doc = Html::parse_document(html);
+    let doc = crate::extract::html_depth::parse_document(html);
     let links = |sel: &Selector| -> Vec<Url> {
         let mut out: Vec<Url> = Vec::new();
         for el in doc.select(sel) {
@@ -75,7 +75,7 @@ pub fn parse_listing(site: &Site, base: &Url, html: &str) -> ListingPage {
 
 /// The fields of an ad page.
 pub fn parse_ad(site: &Site, url: &Url, html: &str) -> AdPage {
-    let doc = Html::parse_document(html);
+    let doc = crate::extract::html_depth::parse_document(html);
     let f = &site.fields;
     let first = |field: &Option<Field>| {
         field
