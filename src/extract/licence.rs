@@ -303,8 +303,14 @@ fn find_labelled(cleaned: &Cleaned, text: &str, label: &Regex) -> Vec<LicenceNum
     let t = cleaned.text.as_str();
     let mut found = Vec::new();
     for m in label.find_iter(t) {
+        if other_register_before(t, m.start()) {
+            continue;
+        }
         let (mut from, mut first) = (m.end(), true);
         while let Some(value) = number_after(t, from, first) {
+            if !is_claimed_number(&t[value.clone()]) {
+                break;
+            }
             found.push(number(cleaned, text, value.clone(), m.start()..value.end));
             first = false;
             // A list: `V-1, V-2 en V-3`.
@@ -320,6 +326,63 @@ fn find_labelled(cleaned: &Cleaned, text: &str, label: &Regex) -> Vec<LicenceNum
         }
     }
     dedup(found)
+}
+
+/// Is the label at `at` part of another register's name: `KvK-registratienummer`,
+/// `KvK reg.nr.`, `BTW-nummer`, a customer or ad number? Those are no registration under
+/// the prostitution regulation and no licence.
+fn other_register_before(t: &str, at: usize) -> bool {
+    let before = t[..at].trim_end_matches([' ', '-', '/', '.']);
+    let word_start = before.rfind(|c: char| !c.is_alphanumeric()).map_or(0, |i| {
+        i + before[i..].chars().next().map_or(1, char::len_utf8)
+    });
+    let word = before[word_start..].to_lowercase();
+    matches!(
+        word.as_str(),
+        "kvk"
+            | "btw"
+            | "klant"
+            | "klanten"
+            | "advertentie"
+            | "order"
+            | "factuur"
+            | "koophandel"
+            | "handelsregister"
+            | "kamer"
+            | "lid"
+            | "leden"
+            | "account"
+    ) || word.ends_with("kvk")
+        || word.ends_with("btw")
+}
+
+/// Is `value`, found after a label, a claimed number? Not a phone number (`bel 06 …` is
+/// no number, `06 5672 6428` is the ad's phone), not a date.
+fn is_claimed_number(value: &str) -> bool {
+    if value.starts_with(['0', '+']) && super::phone::parse_phone(value).is_some() {
+        return false;
+    }
+    !is_date(value)
+}
+
+/// `31-12-2026`, `31.12.26`, `2026-12-31`, `12/2026`.
+fn is_date(value: &str) -> bool {
+    let parts: Vec<&str> = value.split(['-', '.', '/']).collect();
+    let numeric = parts
+        .iter()
+        .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    if !numeric {
+        return false;
+    }
+    let n = |p: &str| p.parse::<u32>().unwrap_or(0);
+    let day_month = |d: &str, m: &str| (1..=31).contains(&n(d)) && (1..=12).contains(&n(m));
+    let year = |y: &str| (y.len() == 2) || (y.len() == 4 && (1990..=2099).contains(&n(y)));
+    match parts.as_slice() {
+        [d, m, y] if d.len() <= 2 && m.len() <= 2 => day_month(d, m) && year(y),
+        [y, m, d] if y.len() == 4 && m.len() <= 2 && d.len() <= 2 => day_month(d, m) && year(y),
+        [m, y] if m.len() <= 2 && y.len() == 4 => (1..=12).contains(&n(m)) && year(y),
+        _ => false,
+    }
 }
 
 /// Words that may stand between a label and its number.
@@ -385,14 +448,23 @@ const NOT_A_PREFIX: &[&str] = &[
     "vanaf", "geen", "not", "none", "ja", "yes",
 ];
 
+/// Words that introduce a phone or a way to reach someone, in any case: never a number's
+/// prefix (`ESC-2024-2142, bel 06 5672 6428`, `en TEL 06-…`).
+const CONTACT_WORDS: &[&str] = &[
+    "bel", "tel", "app", "sms", "mob", "gsm", "call", "ring", "mail", "info", "wa", "fax", "text",
+    "ph", "pm", "dm",
+];
+
 /// Is `t[at..]` a short prefix word or two, a single space each, then a number starting
 /// with a digit? Returns the whole span.
 fn prefixed(t: &str, at: usize) -> Option<Range<usize>> {
     let is_prefix = |w: &str| {
+        let lower = w.to_ascii_lowercase();
         w.len() <= 4
             && w.bytes().all(|b| b.is_ascii_alphabetic())
+            && !CONTACT_WORDS.contains(&lower.as_str())
             && (w.bytes().all(|b| b.is_ascii_uppercase())
-                || !NOT_A_PREFIX.contains(&w.to_ascii_lowercase().as_str()))
+                || !NOT_A_PREFIX.contains(&lower.as_str()))
     };
     let word_end = |from: usize| {
         t[from..]
@@ -499,6 +571,70 @@ mod tests {
     }
 
     use super::*;
+
+    fn registrations(t: &str) -> Vec<String> {
+        find_registration_numbers(t)
+            .into_iter()
+            .map(|n| n.normalized)
+            .collect()
+    }
+
+    #[test]
+    fn a_phone_or_a_word_after_a_number_is_never_a_number() {
+        // The review's cases: a licensed business flagged for its own phone.
+        assert_eq!(
+            normalized("Exploitatievergunning ESC-2024-2142, bel 06 5672 6428"),
+            ["ESC20242142"]
+        );
+        assert_eq!(
+            normalized("vergunning nr. V2021/2757 en tel 06-39354665"),
+            ["V20212757"]
+        );
+        assert_eq!(
+            registrations("Registratienummer: R-2026-3653, bel 06 5676 6909"),
+            ["R20263653"]
+        );
+        assert_eq!(
+            registrations("Registratienummer: R-2026-3653 en tel 06-56766909"),
+            ["R20263653"]
+        );
+        for t in [
+            "Vergunningnummer ESC-2024-2142, BEL 0656726428",
+            "Vergunningnummer ESC-2024-2142, 06 5672 6428",
+            "Vergunningnummer ESC-2024-2142 of app 06-56726428",
+            "Vergunningnummer ESC-2024-2142, whatsapp +31 6 5672 6428",
+            "Vergunningnummer ESC-2024-2142 en 010-4120000",
+        ] {
+            assert_eq!(normalized(t), ["ESC20242142"], "{t}");
+        }
+        // A number right after the label that is a phone or a date is no claim.
+        assert!(normalized("Vergunning: 06-56726428").is_empty());
+        assert!(normalized("vergunning verleend 15-01-2024").is_empty());
+        assert!(registrations("registratie 2024-01-15").is_empty());
+        // Lists of real numbers still work.
+        assert_eq!(
+            normalized("Vergunningen V-1201, V-1202 en V-1203"),
+            ["V1201", "V1202", "V1203"]
+        );
+    }
+
+    #[test]
+    fn other_registers_are_not_registrations() {
+        for t in [
+            "KvK-registratienummer 97244944",
+            "KvK registratienummer: 97244944",
+            "KVK reg.nr. 97244944",
+            "Kamer van Koophandel registratienummer 97244944",
+            "BTW-registratienummer NL123456789B01",
+            "Klant registratienummer 2024-88123",
+        ] {
+            assert!(registrations(t).is_empty(), "{t}: {:?}", registrations(t));
+        }
+        assert_eq!(
+            registrations("KvK 97244944, registratienummer R-2026-3653"),
+            ["R20263653"]
+        );
+    }
 
     fn values(found: &[LicenceNumber]) -> Vec<&str> {
         found.iter().map(|n| n.value.as_str()).collect()
