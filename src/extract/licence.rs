@@ -55,7 +55,7 @@ pub fn find_licence_numbers(text: &str) -> Vec<LicenceNumber> {
 
 /// [`find_licence_numbers`] on text already cleaned by [`clean_mapped`].
 pub(crate) fn find_licence_in(cleaned: &Cleaned, text: &str) -> Vec<LicenceNumber> {
-    find_labelled(cleaned, text, &LICENCE_LABEL)
+    find_labelled(cleaned, text, &LICENCE_LABEL, false)
 }
 
 /// Registration numbers after `registratienummer`, `registratie nr`, `reg.nr.`,
@@ -66,7 +66,7 @@ pub fn find_registration_numbers(text: &str) -> Vec<LicenceNumber> {
 
 /// [`find_registration_numbers`] on text already cleaned by [`clean_mapped`].
 pub(crate) fn find_registration_in(cleaned: &Cleaned, text: &str) -> Vec<LicenceNumber> {
-    find_labelled(cleaned, text, &REGISTRATION_LABEL)
+    find_labelled(cleaned, text, &REGISTRATION_LABEL, true)
 }
 
 /// Register numbers prepared for finding them in text without a label: normalised
@@ -292,6 +292,7 @@ fn number(cleaned: &Cleaned, orig: &str, value: Range<usize>, raw: Range<usize>)
         normalized: normalize(&value),
         value,
         raw: orig[cleaned.original_range(raw)].to_string(),
+        name: None,
     }
 }
 
@@ -299,19 +300,38 @@ fn dedup(found: Vec<LicenceNumber>) -> Vec<LicenceNumber> {
     super::dedup_by(found, |n| &n.normalized, |_, _| {})
 }
 
-fn find_labelled(cleaned: &Cleaned, text: &str, label: &Regex) -> Vec<LicenceNumber> {
+/// Numbers after `label` in the text; `names`: keep the name a number stands next to in
+/// an agency's list (see [`name_before`]).
+fn find_labelled(cleaned: &Cleaned, text: &str, label: &Regex, names: bool) -> Vec<LicenceNumber> {
     let t = cleaned.text.as_str();
     let mut found = Vec::new();
     for m in label.find_iter(t) {
         if other_register_before(t, m.start()) {
             continue;
         }
+        let name = names.then(|| name_before(t, m.start())).flatten();
+        // `Onze dames en hun registratienummer:` over a list of names and numbers.
+        if names && (is_header(t, &m) || number_after(t, m.end(), true).is_none()) {
+            let list = list_after_header(t, m.end());
+            if !list.is_empty() {
+                for (who, value) in list {
+                    let mut n = number(cleaned, text, value.clone(), value);
+                    n.name = who;
+                    found.push(n);
+                }
+                continue;
+            }
+        }
         let (mut from, mut first) = (m.end(), true);
         while let Some(value) = number_after(t, from, first) {
-            if !is_claimed_number(&t[value.clone()]) {
+            if !is_claimed_number(&t[value.clone()]) || is_the_ads_phone(t, &value, first) {
                 break;
             }
-            found.push(number(cleaned, text, value.clone(), m.start()..value.end));
+            let mut n = number(cleaned, text, value.clone(), m.start()..value.end);
+            if first {
+                n.name = name.clone();
+            }
+            found.push(n);
             first = false;
             // A list: `V-1, V-2 en V-3`.
             let rest = t[value.end..].trim_start_matches(' ');
@@ -356,13 +376,343 @@ fn other_register_before(t: &str, at: usize) -> bool {
         || word.ends_with("btw")
 }
 
+/// Words that stand before a label but name no woman.
+const NOT_A_NAME: &[&str] = &[
+    "mijn",
+    "ons",
+    "onze",
+    "het",
+    "de",
+    "een",
+    "met",
+    "en",
+    "of",
+    "escort",
+    "escorts",
+    "tel",
+    "bel",
+    "nr",
+    "nummer",
+    "vandaag",
+    "werken",
+    "dames",
+    "meiden",
+    "agency",
+    "bureau",
+    "club",
+    "privehuis",
+    "privéhuis",
+    "salon",
+    "registratie",
+    "registratienummer",
+    "vergunning",
+    "geregistreerd",
+    "officieel",
+    "landelijk",
+    "gemeentelijk",
+    "ja",
+    "wel",
+    "let",
+    "op",
+    "info",
+    "zie",
+    "onder",
+    "dame",
+    "meid",
+    "naam",
+    "nieuw",
+    "new",
+    "hier",
+    "ook",
+    "gemeente",
+    "maten",
+    "prijs",
+    "leeftijd",
+    "kamer",
+    "actie",
+    "lengte",
+    "adres",
+    "openingstijden",
+    "bereikbaar",
+    "afspraak",
+    "contact",
+    "betalen",
+    "legaal",
+    "uiteraard",
+    "rooster",
+    "beschikbaar",
+    "aanwezig",
+    "ladies",
+    "girls",
+    "studio",
+    "massage",
+    "kvk",
+    "btw",
+    "ik",
+    "wij",
+    "we",
+];
+
+/// The name a label stands next to: a capitalised word right before it (`Lisa (reg.nr.
+/// …`, `Yasmin - reg.nr …`, `Jade: reg.nr …`, `Iris | reg. nr. …`, `Fleur (30) reg.nr.
+/// …`), or else the capitalised word that starts the label's line (`- Britt, Tsjechisch,
+/// 33 jaar – Reg.nr.: …`).
+fn name_before(t: &str, at: usize) -> Option<String> {
+    let line_start = t[..at].rfind('\n').map_or(0, |i| i + 1);
+    let before = &t[line_start..at];
+    // `Fleur (30) reg.nr.`, `Gabriela (36, Oekraïens) registratienummer:`
+    let mut trimmed = before.trim_end_matches([' ', '(', '[', '-', '–', '—', ':', ',', '|']);
+    if let Some(open) = trimmed.strip_suffix(')').and_then(|s| s.rfind('(')) {
+        if trimmed.len() - open <= 30 {
+            trimmed = trimmed[..open].trim_end();
+        }
+    }
+    let gap = before.len() - trimmed.len();
+    if before[trimmed.len()..].chars().count() <= 32 && gap > 0 {
+        let start = trimmed
+            .char_indices()
+            .rev()
+            .find(|(_, c)| !c.is_alphabetic())
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        if let Some(name) = as_name(&trimmed[start..]) {
+            return Some(name);
+        }
+    }
+    // The first word of the line, when the line is one item: a short run up to the label.
+    let item = before.trim_start_matches(|c: char| !c.is_alphanumeric());
+    if item.chars().count() > 40 {
+        return None;
+    }
+    let end = item
+        .find(|c: char| !c.is_alphabetic())
+        .unwrap_or(item.len());
+    let rest = &item[end..];
+    if !rest.starts_with([',', ' ', '(']) {
+        return None;
+    }
+    as_name(&item[..end])
+}
+
+/// `word` if it reads as a working name: capitalised, 2–20 letters, not a common word.
+fn as_name(word: &str) -> Option<String> {
+    let mut chars = word.chars();
+    let capitalised = chars.next().is_some_and(char::is_uppercase) && chars.all(char::is_lowercase);
+    (capitalised
+        && (2..=20).contains(&word.chars().count())
+        && !NOT_A_NAME.contains(&word.to_lowercase().as_str()))
+    .then(|| word.to_string())
+}
+
+/// The numbers listed under a header label, each with the name it stands next to:
+/// `Registratienummers van onze dames:` over `Anouk - SW-980803`, `Isabella
+/// (R20271215)`, `- R-2025-7205` (no name), a table whose header cell is the label and
+/// whose rows hold a name and a number, or `Reg.nrs.: RS22.43378, RS91.48387`. The label
+/// ends its line, or a `:` follows within 40 characters. Then, up to 25 lines on: every
+/// number of at least four digits is an item, named by the last name-like word since the
+/// previous item. The list ends at an empty line after items, at another register's word
+/// (`KvK`, `Ordernr.`, `Tel`, …), at a phone, or at a full stop after a number.
+fn list_after_header(t: &str, from: usize) -> Vec<(Option<String>, Range<usize>)> {
+    let line_end = t[from..].find('\n').map_or(t.len(), |e| from + e);
+    let mut window = line_end.min(from + 40);
+    while !t.is_char_boundary(window) {
+        window -= 1;
+    }
+    let head = &t[from..window];
+    // `Reg. vergunning: …` is a licence; `Registratie KvK: …` another register.
+    let other = head
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| OTHER_REGISTER_WORDS.contains(&w.to_lowercase().as_str()));
+    if other {
+        return Vec::new();
+    }
+    let start = match head.find(':') {
+        Some(colon) => from + colon + 1,
+        // The label closes its line (a table's header cell, `Registratienummers`).
+        None if window == line_end && !head.bytes().any(|b| b.is_ascii_digit()) => line_end,
+        None => return Vec::new(),
+    };
+    let mut out = Vec::new();
+    let mut name: Option<String> = None;
+    let (mut pos, mut lines, mut blank) = (start, 0, 0);
+    while pos < t.len() && lines <= 25 {
+        let c = t[pos..].chars().next().unwrap_or(' ');
+        if c == '\n' {
+            lines += 1;
+            // An empty line ends a list that has begun (table rows follow each other).
+            let rest = &t[pos + 1..];
+            blank = if rest.starts_with('\n') { blank + 1 } else { 0 };
+            if blank >= 2
+                || (blank >= 1
+                    && !out.is_empty()
+                    && !rest.trim_start().starts_with(char::is_alphanumeric))
+            {
+                break;
+            }
+            pos += 1;
+            continue;
+        }
+        if !c.is_alphanumeric() {
+            pos += c.len_utf8();
+            continue;
+        }
+        let end = t[pos..]
+            .find(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '.' | '/')))
+            .map_or(t.len(), |e| pos + e);
+        let token = t[pos..end].trim_end_matches(['.', '-', '/']);
+        let span = pos..pos + token.len();
+        pos = end.max(pos + c.len_utf8());
+        if token.bytes().any(|b| b.is_ascii_digit()) {
+            let digits = token.bytes().filter(u8::is_ascii_digit).count();
+            if digits < 5 {
+                continue; // an age, a year, a room number
+            }
+            let international = t[..span.start].ends_with('+');
+            if international
+                || !looks_like_number(token)
+                || !is_claimed_number(token)
+                || is_the_ads_phone(t, &span, false)
+            {
+                break;
+            }
+            out.push((name.take(), span.clone()));
+            if t[span.end..].starts_with(". ") || t[span.end..].starts_with(".\n") {
+                break;
+            }
+            continue;
+        }
+        let lower = token.to_lowercase();
+        if OTHER_REGISTER_WORDS.contains(&lower.as_str())
+            || CONTACT_WORDS.contains(&lower.as_str())
+            || lower.ends_with("nr")
+            || lower.ends_with("nummer")
+            || lower.ends_with("id")
+        {
+            break;
+        }
+        if let Some(n) = as_name(token) {
+            name = Some(n);
+        }
+    }
+    out
+}
+
+/// Does the label head a list: plural (`Registratienummers`, `Reg.nrs.`), or closing its
+/// line (`Registratienummer:` over the list, a table's header cell)?
+fn is_header(t: &str, m: &regex::Match<'_>) -> bool {
+    let label = m.as_str().to_lowercase();
+    let plural = label.contains("nummers") || label.contains("nrs") || label.contains("numbers");
+    let line_end = t[m.end()..].find('\n').map_or(t.len(), |e| m.end() + e);
+    let rest = t[m.end()..line_end].trim();
+    plural || rest.is_empty() || rest == ":"
+}
+
+/// Words that start another register's number: a list of registrations ends there.
+const OTHER_REGISTER_WORDS: &[&str] = &[
+    "kvk",
+    "btw",
+    "vat",
+    "iban",
+    "postcode",
+    "klantnummer",
+    "ordernr",
+    "order",
+    "profiel",
+    "advertentie",
+    "advertentienummer",
+    "ad",
+    "ref",
+    "kenmerk",
+    "prijs",
+    "prijzen",
+    "tarief",
+    "leeftijd",
+    "kamer",
+    "adres",
+    "contact",
+    "reserveren",
+    "vergunning",
+    "vergunningnummer",
+    "licentie",
+    "licence",
+    "license",
+    "open",
+    "geopend",
+    "handelsregister",
+    "maten",
+    "lengte",
+    "cupmaat",
+    "bel",
+    "app",
+    "whatsapp",
+    "telefoon",
+    "sinds",
+    "geldig",
+    "afgegeven",
+];
+
 /// Is `value`, found after a label, a claimed number? Not a phone number (`bel 06 …` is
 /// no number, `06 5672 6428` is the ad's phone), not a date.
 fn is_claimed_number(value: &str) -> bool {
-    if value.starts_with(['0', '+']) && super::phone::parse_phone(value).is_some() {
-        return false;
-    }
     !is_date(value)
+}
+
+/// Is the number at `value` after a label the ad's phone rather than a claimed number?
+///
+/// - After a list's comma or `en` (`ESC-2024-2142, 06 5672 6428`): any phone.
+/// - Right after the label: a phone written as phones are (`06-2551 1261`, `06 2119
+///   6968`, `+31625962419`), or the same number the ad gives as its phone elsewhere. A
+///   bare run of digits (`Vergunningnummer: 0309415651`) is the number the ad claims, even
+///   when its digits would make a valid phone: the notation is the only evidence, and
+///   some registers number that way. So is `0622-2026-59` (a year in the middle).
+fn is_the_ads_phone(t: &str, value: &Range<usize>, first: bool) -> bool {
+    let Some(raw) = phone_at(t, value) else {
+        return false;
+    };
+    if !first || written_as_phone(raw) {
+        return true;
+    }
+    let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
+    let national = digits.trim_start_matches('0');
+    // Elsewhere in the ad (the phone scanner leaves out what stands after a label).
+    super::phone::find_phones(t)
+        .iter()
+        .any(|p| p.e164.ends_with(national) && national.len() >= 9)
+}
+
+/// The phone the scanner reads at `value`'s start, as written, when it covers `value`
+/// (`06 - 59786241` after a label, of which the number scan took `06`).
+fn phone_at<'t>(t: &'t str, value: &Range<usize>) -> Option<&'t str> {
+    if !t[value.start..].starts_with(['0', '+']) {
+        return None;
+    }
+    let mut end = (value.start + 24).max(value.end).min(t.len());
+    while !t.is_char_boundary(end) {
+        end -= 1;
+    }
+    let window = &t[value.start..end];
+    super::phone::find_phones(window)
+        .iter()
+        .find(|p| window.starts_with(p.raw.as_str()) && p.raw.len() >= value.len())
+        .map(|p| &window[..p.raw.len()])
+}
+
+/// Is `raw` written in a phone's notation: international (`+31…`, `0031…`) or in the
+/// groups of a Dutch number (`06-25511261`, `06 2119 6968`, `010 - 4120000`), not a bare
+/// run of digits and not a licence's `NNNN-YYYY-NN`?
+fn written_as_phone(raw: &str) -> bool {
+    if raw.starts_with('+') || raw.starts_with("00") {
+        return true;
+    }
+    let groups: Vec<&str> = raw
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|g| !g.is_empty())
+        .collect();
+    let year = |g: &str| g.len() == 4 && (g.starts_with("19") || g.starts_with("20"));
+    match groups.as_slice() {
+        [_] => false,
+        [_, middle, last] if year(middle) && last.len() <= 2 => false,
+        _ => true,
+    }
 }
 
 /// `31-12-2026`, `31.12.26`, `2026-12-31`, `12/2026`.
@@ -387,13 +737,19 @@ fn is_date(value: &str) -> bool {
 
 /// Words that may stand between a label and its number.
 const FILLER: &str = "nr nummer no number num is van de het the of te afgegeven uitgegeven \
-    verleend door by issued gemeente municipality city";
+    verleend door by issued gemeente municipality city sekswerker sekswerkers prostituee \
+    landelijk landelijke mijn wrs escortbedrijf escortbureau seksbedrijf exploitatie";
 
 /// The number after a label at `from`; `fillers`: skip filler words and municipality
 /// names first.
 fn number_after(t: &str, from: usize, fillers: bool) -> Option<Range<usize>> {
     let is_sep = |c: char| {
-        c.is_whitespace() || matches!(c, ':' | '#' | '=' | '-' | '–' | '(' | ')' | '"' | ',')
+        c.is_whitespace()
+            || matches!(
+                c,
+                ':' | '#' | '=' | '-' | '–' | '(' | ')' | '[' | ']' | '"' | ',' | '|'
+            )
+            || (!c.is_ascii() && !c.is_alphanumeric() && !matches!(c, '€' | '£' | '$'))
     };
     let mut pos = from;
     let mut names = 0; // name words allowed after `gemeente`
@@ -403,7 +759,11 @@ fn number_after(t: &str, from: usize, fillers: bool) -> Option<Range<usize>> {
         if rest[..skipped].matches('\n').count() > 1 || pos + skipped - from > 80 {
             return None;
         }
-        let start = pos + skipped;
+        let mut start = pos + skipped;
+        // A filler glued on with its dot: `nr.Z/21/276621`, `no.2026-0906-RTD`.
+        if let Some(after) = glued_filler(&t[start..]) {
+            start += after;
+        }
         let end = t[start..]
             .find(|c: char| is_sep(c) && c != '-')
             .map_or(t.len(), |e| start + e);
@@ -412,7 +772,10 @@ fn number_after(t: &str, from: usize, fillers: bool) -> Option<Range<usize>> {
             return None;
         }
         let span = start..start + token.len();
-        if looks_like_number(token) {
+        // `12:00-20:00` after a list's comma is a time, no number.
+        let time = t[span.end..].starts_with(':')
+            && t[span.end + 1..].starts_with(|c: char| c.is_ascii_digit());
+        if looks_like_number(token) && !time {
             return Some(continued(t, span));
         }
         let lower = token.to_lowercase();
@@ -428,10 +791,13 @@ fn number_after(t: &str, from: usize, fillers: bool) -> Option<Range<usize>> {
                 names = 5;
             }
         } else if names > 0
+            && !rest[..skipped].contains('\n')
+            && !CONTACT_WORDS.contains(&lower.as_str())
             && (token.starts_with(|c: char| c.is_uppercase() || c == '\'')
-                || NAME_PARTICLES.contains(&lower.as_str()))
+                || NAME_PARTICLES.contains(&lower.as_str())
+                || token.chars().all(|c| c.is_alphabetic() || c == '-'))
         {
-            // `gemeente Capelle aan den IJssel:`
+            // `gemeente Capelle aan den IJssel:`, `gemeente olst-wijhe:`
             names -= 1;
         } else {
             return None;
@@ -441,18 +807,32 @@ fn number_after(t: &str, from: usize, fillers: bool) -> Option<Range<usize>> {
     None
 }
 
+/// The length of a filler word and its dot or colon glued before a number (`nr.`, `no:`),
+/// when a number-like character follows.
+fn glued_filler(s: &str) -> Option<usize> {
+    ["nr.", "no.", "nr:", "no:", "nrs.", "nummer:"]
+        .iter()
+        .find(|f| {
+            s.len() > f.len()
+                && s.is_char_boundary(f.len())
+                && s[..f.len()].eq_ignore_ascii_case(f)
+                && s[f.len()..].starts_with(|c: char| c.is_ascii_alphanumeric())
+        })
+        .map(|f| f.len())
+}
+
 /// Short lower-case words that are not a number's prefix (`vergunning tot 2025`).
 const NOT_A_PREFIX: &[&str] = &[
     "tot", "van", "per", "in", "op", "met", "voor", "sinds", "nr", "no", "is", "the", "of", "en",
     "and", "for", "at", "de", "het", "een", "a", "an", "since", "till", "until", "t/m", "tm",
-    "vanaf", "geen", "not", "none", "ja", "yes",
+    "vanaf", "geen", "not", "none", "ja", "yes", "open", "om", "uur",
 ];
 
 /// Words that introduce a phone or a way to reach someone, in any case: never a number's
 /// prefix (`ESC-2024-2142, bel 06 5672 6428`, `en TEL 06-…`).
 const CONTACT_WORDS: &[&str] = &[
     "bel", "tel", "app", "sms", "mob", "gsm", "call", "ring", "mail", "info", "wa", "fax", "text",
-    "ph", "pm", "dm",
+    "ph", "pm", "dm", "kvk", "btw", "vat", "iban",
 ];
 
 /// Is `t[at..]` a short prefix word or two, a single space each, then a number starting
@@ -618,6 +998,43 @@ mod tests {
         );
     }
 
+    fn named(t: &str) -> Vec<(String, Option<String>)> {
+        find_registration_numbers(t)
+            .into_iter()
+            .map(|n| (n.normalized, n.name))
+            .collect()
+    }
+
+    #[test]
+    fn an_agency_list_keeps_the_name_of_each_number() {
+        let pairs = |v: &[(&str, &str)]| -> Vec<(String, Option<String>)> {
+            v.iter()
+                .map(|(n, w)| (n.to_string(), Some(w.to_string())))
+                .collect()
+        };
+        assert_eq!(
+            named("Lisa (reg.nr. 123456789), Mia (reg.nr. 987654321)"),
+            pairs(&[("123456789", "Lisa"), ("987654321", "Mia")])
+        );
+        assert_eq!(
+            named("Vandaag werken: Yasmin - reg.nr NL-01907611 | Jade: reg.nr NL-03967236"),
+            pairs(&[("NL01907611", "Yasmin"), ("NL03967236", "Jade")])
+        );
+        assert_eq!(
+            named("Onze dames:\nChloé – registratienummer R-2026-0001\nAnouk: registratienummer R-2026-0002"),
+            pairs(&[("R20260001", "Chloé"), ("R20260002", "Anouk")])
+        );
+        // A number that stands alone names nobody.
+        assert_eq!(
+            named("Mijn registratienummer: R-2026-3653"),
+            [("R20263653".to_string(), None)]
+        );
+        assert_eq!(
+            named("Escort Rotterdam. Registratienummer R-2026-3653"),
+            [("R20263653".to_string(), None)]
+        );
+    }
+
     #[test]
     fn other_registers_are_not_registrations() {
         for t in [
@@ -696,6 +1113,7 @@ mod tests {
                 value: "ESC-2024-0153".into(),
                 normalized: "ESC20240153".into(),
                 raw: "Vergunningnummer: ESC-2024-0153".into(),
+                name: None,
             }]
         );
         let found = find_licence_numbers("vergunning: ESC-2024-\u{200B}0153");

@@ -65,6 +65,11 @@ pub struct LicenceNumber {
     pub normalized: String,
     /// The label and number as they stood in the text.
     pub raw: String,
+    /// The name the number stands next to in a list of an agency's women
+    /// (`Lisa (reg.nr. 123456789), Mia (reg.nr. 987654321)`): which woman it belongs to.
+    /// Registration numbers only; absent when the number stands alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 /// A place named in an ad, resolved to its current municipality where it is Dutch.

@@ -277,13 +277,14 @@ pub async fn record_ad_in(
             ] {
                 for n in numbers {
                     sqlx::query(
-                        "INSERT OR IGNORE INTO version_numbers (version_id, kind, normalized, value, raw) VALUES (?, ?, ?, ?, ?)",
+                        "INSERT OR IGNORE INTO version_numbers (version_id, kind, normalized, value, raw, name) VALUES (?, ?, ?, ?, ?, ?)",
                     )
                     .bind(v)
                     .bind(kind)
                     .bind(&n.normalized)
                     .bind(&n.value)
                     .bind(&n.raw)
+                    .bind(&n.name)
                     .execute(&mut *tx)
                     .await?;
                 }

@@ -326,6 +326,8 @@ pub struct DetailNumber {
     pub value: String,
     pub normalized: String,
     pub raw: String,
+    /// The woman's name the number stands next to in an agency's list.
+    pub name: Option<String>,
 }
 
 /// A register entry the ad was judged against.
@@ -432,7 +434,7 @@ pub async fn flag_detail(store: &Store, scope: &Scope, id: i64) -> Result<Option
                 fe.warc_record_sha256,
                 (SELECT json_group_array(json_array(e164, raw, kind, country, obfuscated)) FROM
                   (SELECT * FROM version_phones WHERE version_id = v.id ORDER BY rowid)),
-                (SELECT json_group_array(json_array(kind, value, normalized, raw)) FROM
+                (SELECT json_group_array(json_array(kind, value, normalized, raw, name)) FROM
                   (SELECT * FROM version_numbers WHERE version_id = v.id ORDER BY rowid)),
                 (SELECT json_group_array(json_array(actor, from_status, to_status, note, decided_at)) FROM
                   (SELECT * FROM decisions WHERE flag_id = f.id ORDER BY id)),
@@ -487,6 +489,7 @@ pub async fn flag_detail(store: &Store, scope: &Scope, id: i64) -> Result<Option
             value: text_at(&n, 1),
             normalized: text_at(&n, 2),
             raw: text_at(&n, 3),
+            name: n.get(4).and_then(|v| v.as_str()).map(str::to_string),
         })
         .collect();
     let decisions: Vec<DecisionRow> = json_rows(&r.get::<String, _>(31))?
