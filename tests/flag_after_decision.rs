@@ -348,7 +348,7 @@ async fn licence_added_after_decision_keeps_the_decision_and_observes_the_change
     let flags = h.flags_of("a2").await;
     // The licensed ad meets no rule: no new flag, and the decision stands as it was made
     // (not resolved, not moved to the new version).
-    assert_eq!(flags, [decided.clone()], "{flags:?}");
+    assert_eq!(flags, std::slice::from_ref(&decided), "{flags:?}");
     let obs = h.observations(decided.id).await;
     assert_eq!(obs.len(), 1);
     assert_eq!(obs[0].0, "ad_changed");
@@ -379,7 +379,7 @@ async fn ad_removed_after_decision_is_an_observation() {
             .await
             .unwrap();
     assert!(removed.is_some(), "the ad is marked removed");
-    assert_eq!(h.flags_of("a3").await, [decided.clone()]);
+    assert_eq!(h.flags_of("a3").await, std::slice::from_ref(&decided));
     assert_eq!(
         h.observations(decided.id).await,
         [("ad_removed".to_string(), None)]

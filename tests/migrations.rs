@@ -46,6 +46,9 @@ async fn database_of_0005(db: &Path) {
     conn.close().await.unwrap();
 }
 
+/// id, rule, status, follows_flag_id, site_id
+type FlagRow = (i64, String, String, Option<i64>, Option<String>);
+
 #[tokio::test]
 async fn a_database_with_flags_upgrades_and_keeps_every_row() {
     let dir = tempfile::tempdir().unwrap();
@@ -55,7 +58,7 @@ async fn a_database_with_flags_upgrades_and_keeps_every_row() {
     let store = Store::connect(&format!("sqlite://{}", db.display()))
         .await
         .expect("today's migrations run on the old database");
-    let flags: Vec<(i64, String, String, Option<i64>, Option<String>)> =
+    let flags: Vec<FlagRow> =
         sqlx::query_as("SELECT id, rule, status, follows_flag_id, site_id FROM flags ORDER BY id")
             .fetch_all(store.pool())
             .await
