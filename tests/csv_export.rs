@@ -63,7 +63,7 @@ fn flags_csv_holds_a_hostile_advertiser_and_keeps_phones_as_text() {
         for cell in row {
             assert!(!starts_formula(cell), "a formula cell: {cell:?} in {row:?}");
         }
-        if &row[4] == format!("'{HOSTILE}") {
+        if row[4] == format!("'{HOSTILE}") {
             hostile_rows += 1;
         }
         if !row[7].is_empty() {

@@ -57,8 +57,8 @@ impl<W: Write> SafeCsvWriter<W> {
     }
 
     /// Flush and hand back the underlying writer.
-    pub fn into_inner(self) -> Result<W, csv::IntoInnerError<csv::Writer<W>>> {
-        self.inner.into_inner()
+    pub fn into_inner(self) -> std::io::Result<W> {
+        self.inner.into_inner().map_err(|e| e.into_error())
     }
 }
 

@@ -100,20 +100,3 @@ impl IntoResponse for WebError {
 pub async fn not_found() -> WebError {
     WebError::NotFound
 }
-
-/// A body over [`super::limits::MAX_BODY_BYTES`] is refused by axum's extractors with
-/// an English text; answer with our Dutch page instead.
-pub async fn dutch_too_large(
-    req: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> Response {
-    let res = next.run(req).await;
-    if res.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        return WebError::TooLarge(format!(
-            "Dit verzoek is groter dan webwacht aanneemt (hoogstens {} kB).",
-            super::limits::MAX_BODY_BYTES / 1024
-        ))
-        .into_response();
-    }
-    res
-}

@@ -79,7 +79,7 @@ pub fn app(state: AppState) -> Router {
         .route("/assets/{*path}", get(assets::get_asset))
         .route("/favicon.ico", get(assets::get_favicon))
         .fallback(error::not_found)
-        .layer(axum::middleware::from_fn(error::dutch_too_large))
+        .layer(axum::middleware::from_fn(limits::refuse_large_bodies))
         .layer(axum::extract::DefaultBodyLimit::max(limits::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(security::headers))
         .with_state(state)

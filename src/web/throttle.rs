@@ -23,7 +23,9 @@
 //!
 //! What is left: an attacker with many fresh addresses gets about one guess per address
 //! per name while the name is throttled. The 12-character minimum for passwords and the
-//! audit log (`login_failed`) are what stand against that.
+//! audit log (`login_failed`) are what stand against that. Behind a reverse proxy every
+//! client has the proxy's address (`X-Forwarded-For` is not trusted), so there the
+//! address limits hold for all users together.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
