@@ -506,12 +506,13 @@ pub async fn post_login(
     let phc = user
         .as_ref()
         .filter(|u| u.disabled_at.is_none())
-        .map_or_else(|| dummy_hash().to_string(), |u| u.password_hash.clone());
-    let ok = match state
-        .hashing
-        .run(move || verify_password(&password, &phc))
-        .await
-    {
+        .map(|u| u.password_hash.clone());
+    // The dummy hash too is made on the blocking side (once), never on an async thread.
+    let check = move || match &phc {
+        Some(phc) => verify_password(&password, phc),
+        None => verify_password(&password, dummy_hash()),
+    };
+    let ok = match state.hashing.run(check).await {
         Ok(ok) => ok,
         Err(HashingError::Busy) => {
             state.throttle.refund(attempt);
