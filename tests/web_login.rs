@@ -537,6 +537,37 @@ async fn coordinator_forms_and_filters_have_caps() {
         );
         assert!(!a.body.contains(&over), "not shown back");
     }
+    // The search text and the decision note (caps that were already there, now in
+    // `limits` with the others): refused, and neither logged nor stored.
+    let q = "q".repeat(limits::MAX_QUERY_CHARS + 1);
+    let a = get(format!("{}/search?q={q}", s.base)).await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert!(a.body.contains("de zoektekst is langer dan 200 tekens"));
+    assert_eq!(
+        s.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'search'")
+            .await,
+        0
+    );
+    let note = "n".repeat(limits::MAX_NOTE_CHARS + 1);
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("csrf", &csrf)
+        .append_pair("status", "new")
+        .append_pair("action", "dismiss")
+        .append_pair("note", &note)
+        .finish();
+    let a = answer(
+        client
+            .post(format!("{}/flags/1/decide", s.base))
+            .header(COOKIE, &cookie)
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.body);
+    assert!(a.body.contains("de toelichting is langer dan 4000 tekens"));
     let long_password = "w".repeat(limits::MAX_PASSWORD_CHARS + 1);
     let body = url::form_urlencoded::Serializer::new(String::new())
         .append_pair("csrf", &csrf)
