@@ -19,8 +19,8 @@
 //! | [`register`] | the licence register: CSV import with row-level validation, the model |
 //! | [`rules`] | the rule engine, one file per rule family, municipal policy; produces flags |
 //! | [`review`] | the flag lifecycle: statuses and the moves allowed between them |
-//! | [`web`] | the review UI: axum routes, askama templates (`templates/`), sessions, CSRF, roles, security headers |
-//! | [`report`] | flag listings (table, JSON, CSV), the demo summary; later the weekly lists |
+//! | [`web`] | the review UI: axum routes, askama templates (`templates/`), sessions, CSRF, roles, login throttle, input limits, security headers |
+//! | [`report`] | flag listings (table, JSON, CSV without formula cells), the demo summary; later the weekly lists |
 //! | [`store`] | all SQL: SQLite (WAL) via sqlx, one file per aggregate, migrations under `migrations/` |
 //! | [`demo`] | the bundled demo ad site, its site file and register, used by `webwacht demo` and the tests |
 //! | [`error`] | the exit-code enum that `main` maps every result to |

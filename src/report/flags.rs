@@ -2,6 +2,7 @@
 
 use clap::ValueEnum;
 
+use super::spreadsheet::SafeCsvWriter;
 use crate::store::flags::FlagView;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -34,7 +35,9 @@ pub fn render(flags: &[FlagView], format: FlagFormat) -> anyhow::Result<String> 
             s
         }
         FlagFormat::Csv => {
-            let mut w = csv::Writer::from_writer(Vec::new());
+            // Every cell through the neutraliser: phones (`+31…`) and anything an ad site
+            // wrote must not run as a formula.
+            let mut w = SafeCsvWriter::from_writer(Vec::new());
             w.write_record(CSV_COLUMNS)?;
             for f in flags {
                 w.write_record([
@@ -165,6 +168,29 @@ mod tests {
         );
         let row = r.records().next().unwrap().unwrap();
         assert_eq!(&row[9], "Uitleg, met komma");
+    }
+
+    #[test]
+    fn csv_cells_never_start_a_formula() {
+        let hostile = "=HYPERLINK(\"http://x\",\"klik\")";
+        let f = FlagView {
+            ad_url: hostile.into(),
+            site: "@site".into(),
+            explanation: "-1+1".into(),
+            phones: vec!["+31612345678".into(), "+31687654321".into()],
+            ..flag()
+        };
+        let s = render(&[f], FlagFormat::Csv).unwrap();
+        let row = csv::Reader::from_reader(s.as_bytes())
+            .records()
+            .next()
+            .unwrap()
+            .unwrap();
+        assert_eq!(&row[4], format!("'{hostile}"));
+        assert_eq!(&row[5], "'@site");
+        assert_eq!(&row[7], "'+31612345678;+31687654321");
+        assert_eq!(&row[9], "'-1+1");
+        assert_eq!(&row[6], "GM0599", "ordinary cells unchanged");
     }
 
     #[test]

@@ -8,6 +8,8 @@ use serde::Deserialize;
 
 use super::auth::{self, Chrome, CsrfForm, Role, Session};
 use super::flags::parse_id;
+use super::limits;
+use super::password::{hash_password, HashingError};
 use super::{AppState, WebError};
 use crate::store::{audit, review as rv, runs, users};
 
@@ -40,6 +42,9 @@ pub async fn get_audit(
     Query(p): Query<AuditParams>,
 ) -> Result<Html<String>, WebError> {
     session.require_coordinator()?;
+    limits::check("het filter gebruiker", &p.actor, limits::MAX_FILTER_CHARS)?;
+    limits::check("het filter object", &p.object, limits::MAX_FILTER_CHARS)?;
+    limits::check("de positie", &p.before, limits::MAX_FILTER_CHARS)?;
     let opt = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
     let before = match opt(&p.before) {
         None => None,
@@ -129,12 +134,18 @@ pub fn validate_new_user(
     municipality: Option<&str>,
     password: &str,
 ) -> Result<Role, String> {
-    let valid_name = (2..=64).contains(&name.chars().count())
+    let valid_name = (2..=limits::MAX_USER_NAME_CHARS).contains(&name.chars().count())
         && name
             .chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | '@'));
     if !valid_name {
         return Err("een naam heeft 2 tot 64 tekens: letters, cijfers en . - _ @".to_string());
+    }
+    if limits::too_long(role, limits::MAX_USER_CODE_CHARS) {
+        return Err("onbekende rol; kies researcher, coordinator of municipality".into());
+    }
+    if municipality.is_some_and(|m| limits::too_long(m, limits::MAX_USER_CODE_CHARS)) {
+        return Err("dat is geen gemeentecode (GMxxxx)".into());
     }
     let role = Role::parse(role).ok_or_else(|| {
         format!("onbekende rol {role:?}; kies researcher, coordinator of municipality")
@@ -161,6 +172,12 @@ pub fn validate_new_user(
             auth::MIN_PASSWORD_CHARS
         ));
     }
+    if limits::too_long(password, limits::MAX_PASSWORD_CHARS) {
+        return Err(format!(
+            "een wachtwoord heeft hoogstens {} tekens",
+            limits::MAX_PASSWORD_CHARS
+        ));
+    }
     Ok(role)
 }
 
@@ -178,10 +195,15 @@ pub async fn post_user(
         Err(m) => return Ok(users_page(&state, &session, Some(m)).await?.into_response()),
     };
     let password = form.password;
-    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?
-        .map_err(WebError::Internal)?;
+    let hash = match state.hashing.run(move || hash_password(&password)).await {
+        Ok(hash) => hash.map_err(WebError::Internal)?,
+        Err(HashingError::Busy) => {
+            return Err(WebError::Busy(
+                "Het is nu erg druk. Probeer het over een paar seconden opnieuw.".into(),
+            ))
+        }
+        Err(e) => return Err(WebError::Internal(e.to_string())),
+    };
     match users::create_user(&state.store, name, &hash, role.as_str(), municipality).await {
         Ok(_) => {}
         Err(crate::store::StoreError::Conflict(m)) => {

@@ -1,8 +1,8 @@
 //! Accounts, sessions, CSRF and the login throttle.
 //!
-//! - Passwords: argon2id (the `argon2` crate, default parameters), verified off the async
-//!   threads. Unknown names are verified against a dummy hash, so timing does not tell
-//!   which names exist.
+//! - Passwords: argon2id, checked under a semaphore off the async threads (see
+//!   [`super::password`]). Unknown names are verified against a dummy hash, so timing
+//!   does not tell which names exist.
 //! - Sessions: 32 random bytes in an HttpOnly, SameSite=Strict cookie (Secure when the
 //!   request came through TLS, as a reverse proxy says with `X-Forwarded-Proto: https`);
 //!   the database keeps only their SHA-256. A session ends after [`SESSION_IDLE`] without
@@ -10,22 +10,18 @@
 //! - CSRF: a synchronizer token per session in every form, checked on every POST; the
 //!   login form, which has no session yet, uses a double-submit cookie. Both compare in
 //!   constant time. A foreign `Origin` on a POST is refused as well.
-//! - Failed logins: per name and per client address; after [`FREE_FAILURES`] failures
-//!   each further attempt must wait twice as long as the one before, up to
-//!   [`MAX_LOCKOUT`]. The wait is enforced by refusing (429), never by sleeping, so a
-//!   flood of attempts cannot tie up the server.
+//! - Failed logins: counted per (name, address), per address and per name before the
+//!   password is checked, and answered with 429 rather than by sleeping (see
+//!   [`super::throttle`] for the policy).
+//! - After login only a path on this site is followed (`next`); anything else goes to
+//!   `/flags`.
 //!
 //! Hand-written rather than tower-sessions/axum-csrf: the whole mechanism is this file,
 //! it stores sessions in our own database (hashed), and it adds no dependency tree.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::{Mutex, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use argon2::Argon2;
 use askama::Template;
 use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
 use axum::http::header::{self, HeaderMap, HeaderValue};
@@ -36,6 +32,9 @@ use chrono::Utc;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+use super::limits::{self, MAX_LOGIN_NAME_CHARS, MAX_NEXT_CHARS, MAX_PASSWORD_CHARS};
+use super::password::{dummy_hash, verify_password, HashingError, BUSY_RETRY_AFTER};
+use super::throttle::address_key;
 use super::{AppState, WebError};
 use crate::store::{self, audit, review::Scope, users};
 
@@ -47,10 +46,6 @@ pub const LOGIN_CSRF_COOKIE: &str = "webwacht_login";
 pub const SESSION_IDLE: Duration = Duration::from_secs(30 * 60);
 /// A session ends this long after login, used or not (one working day).
 pub const SESSION_MAX: Duration = Duration::from_secs(9 * 60 * 60);
-/// Failed logins allowed before the waiting starts.
-pub const FREE_FAILURES: u32 = 3;
-/// The longest wait between attempts.
-pub const MAX_LOCKOUT: Duration = Duration::from_secs(15 * 60);
 /// Shortest password accepted for a new user.
 pub const MIN_PASSWORD_CHARS: usize = 12;
 
@@ -91,28 +86,6 @@ impl Role {
             Role::Municipality => "gemeente",
         }
     }
-}
-
-/// Hash a password for storage (argon2id, random salt, PHC string).
-pub fn hash_password(password: &str) -> Result<String, String> {
-    Argon2::default()
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| format!("wachtwoord kon niet versleuteld worden: {e}"))
-}
-
-fn verify_password(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc).is_ok_and(|h| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
-    })
-}
-
-/// A hash of a random password, verified for unknown names so they cost the same time.
-fn dummy_hash() -> &'static str {
-    static DUMMY: OnceLock<String> = OnceLock::new();
-    DUMMY.get_or_init(|| hash_password(&random_token()).unwrap_or_default())
 }
 
 /// 32 random bytes from the operating system, hex.
@@ -383,51 +356,6 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     }
 }
 
-/// Failed logins per name and per client address.
-#[derive(Debug, Default)]
-pub struct LoginThrottle {
-    failures: Mutex<HashMap<String, (u32, Instant)>>,
-}
-
-impl LoginThrottle {
-    /// How long `key` must still wait before the next attempt.
-    pub fn wait(&self, key: &str) -> Option<Duration> {
-        let map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        let (count, last) = map.get(key)?;
-        let wait = lockout(*count);
-        let passed = last.elapsed();
-        (passed < wait).then(|| wait - passed)
-    }
-
-    pub fn fail(&self, key: &str) {
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        // Forget keys that have been quiet for long, so the map cannot grow without end.
-        if map.len() > 10_000 {
-            map.retain(|_, (_, last)| last.elapsed() < MAX_LOCKOUT);
-        }
-        let e = map.entry(key.to_string()).or_insert((0, Instant::now()));
-        e.0 += 1;
-        e.1 = Instant::now();
-    }
-
-    pub fn succeed(&self, key: &str) {
-        self.failures
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(key);
-    }
-}
-
-/// The wait after `failures` failed attempts: none for the first few, then 1 s, 2 s,
-/// 4 s, … up to [`MAX_LOCKOUT`].
-pub fn lockout(failures: u32) -> Duration {
-    if failures < FREE_FAILURES {
-        return Duration::ZERO;
-    }
-    let exp = (failures - FREE_FAILURES).min(20);
-    Duration::from_secs(1u64 << exp).min(MAX_LOCKOUT)
-}
-
 #[derive(Template)]
 #[template(path = "login.html")]
 struct LoginPage<'a> {
@@ -444,12 +372,33 @@ pub struct LoginQuery {
     next: String,
 }
 
-/// Only local paths may follow a login: no open redirect.
-fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next
-    } else {
-        "/flags"
+/// Where a login may lead.
+const HOME: &str = "/flags";
+
+/// Where to go after login: only a path on this site, as the `url` crate parses it,
+/// else [`HOME`]: no open redirect, and nothing a `Location` header cannot carry.
+///
+/// Refused before parsing: anything not starting with a single `/`, backslashes (browsers
+/// read them as `/`, so `/\evil` is `//evil`) and control characters (browsers drop tab,
+/// CR and LF from URLs, so `/\t/evil` is `//evil` again; CR, LF and VT are not allowed
+/// in a header at all). What is left is joined to a dummy base; it must keep the base's
+/// origin and its path must not start with `//` after the dots are resolved (`/.//evil`).
+/// The answer is the parsed, percent-encoded form, so it is always plain ASCII.
+fn safe_next(next: &str) -> String {
+    let plain = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(char::is_control)
+        && !limits::too_long(next, MAX_NEXT_CHARS);
+    if !plain {
+        return HOME.to_string();
+    }
+    let base = url::Url::parse("http://webwacht.invalid/").expect("a valid base URL");
+    match base.join(next) {
+        Ok(u) if u.origin() == base.origin() && !u.path().starts_with("//") => {
+            u[url::Position::BeforePath..].to_string()
+        }
+        _ => HOME.to_string(),
     }
 }
 
@@ -465,7 +414,7 @@ fn login_page(
         chrome: None,
         message,
         csrf: &csrf,
-        next: safe_next(next),
+        next: &safe_next(next),
         name,
     }
     .render()?;
@@ -502,71 +451,94 @@ pub async fn post_login(
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, WebError> {
+    use axum::http::StatusCode;
     check_origin(&headers)?;
+    let next = safe_next(&form.next);
     let cookie_token = cookie_value(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
     if cookie_token.is_empty() || !same_token(&cookie_token, &form.csrf) {
+        let name = if limits::too_long(&form.name, MAX_LOGIN_NAME_CHARS) {
+            ""
+        } else {
+            &form.name
+        };
         return login_page(
             &headers,
-            axum::http::StatusCode::FORBIDDEN,
+            StatusCode::FORBIDDEN,
             Some("Het inlogformulier is verlopen. Probeer het opnieuw."),
-            &form.next,
-            &form.name,
+            &next,
+            name,
         );
     }
-    let name = form.name.trim().to_string();
-    let name_key = format!("naam:{}", name.to_lowercase());
-    let addr_key = format!(
-        "adres:{}",
-        client.map_or_else(|| "onbekend".into(), |a| a.ip().to_string())
-    );
-    let wait = [&name_key, &addr_key]
-        .iter()
-        .filter_map(|k| state.throttle.wait(k))
-        .max();
-    if let Some(wait) = wait {
+    // Over-long input is refused before it is counted, looked up, logged or shown back.
+    if limits::too_long(&form.name, MAX_LOGIN_NAME_CHARS)
+        || limits::too_long(&form.password, MAX_PASSWORD_CHARS)
+    {
         let msg = format!(
-            "Te veel mislukte pogingen. Probeer het over {} seconden opnieuw.",
-            wait.as_secs().max(1)
+            "Een gebruikersnaam heeft hoogstens {MAX_LOGIN_NAME_CHARS} tekens en een \
+             wachtwoord hoogstens {MAX_PASSWORD_CHARS}."
         );
-        let mut res = login_page(
-            &headers,
-            axum::http::StatusCode::TOO_MANY_REQUESTS,
-            Some(&msg),
-            &form.next,
-            &name,
-        )?;
+        return login_page(&headers, StatusCode::BAD_REQUEST, Some(&msg), &next, "");
+    }
+    let name = form.name.trim().to_string();
+    let throttled = |wait: Duration, status, msg: &str| -> Result<Response, WebError> {
+        let mut res = login_page(&headers, status, Some(msg), &next, &name)?;
         res.headers_mut().insert(
             header::RETRY_AFTER,
             HeaderValue::from(wait.as_secs().max(1)),
         );
-        return Ok(res);
-    }
+        Ok(res)
+    };
+    let now = tokio::time::Instant::now().into_std();
+    let address = address_key(client.map(|a| a.ip()));
+    // Counted as a failure now, before the check: parallel attempts see each other.
+    let attempt = match state.throttle.reserve(&name, &address, now) {
+        Ok(r) => r,
+        Err(wait) => {
+            let msg = format!(
+                "Te veel mislukte pogingen. Probeer het over {} seconden opnieuw.",
+                wait.as_secs().max(1)
+            );
+            return throttled(wait, StatusCode::TOO_MANY_REQUESTS, &msg);
+        }
+    };
     let user = users::user_by_name(&state.store, &name).await?;
     let password = form.password;
     let phc = user
         .as_ref()
         .filter(|u| u.disabled_at.is_none())
-        .map_or_else(|| dummy_hash().to_string(), |u| u.password_hash.clone());
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &phc))
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?;
+        .map(|u| u.password_hash.clone());
+    // The dummy hash too is made on the blocking side (once), never on an async thread.
+    let check = move || match &phc {
+        Some(phc) => verify_password(&password, phc),
+        None => verify_password(&password, dummy_hash()),
+    };
+    let ok = match state.hashing.run(check).await {
+        Ok(ok) => ok,
+        Err(HashingError::Busy) => {
+            state.throttle.refund(attempt);
+            return throttled(
+                BUSY_RETRY_AFTER,
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Er wordt nu heel veel ingelogd. Probeer het over een paar seconden opnieuw.",
+            );
+        }
+        Err(e) => return Err(WebError::Internal(e.to_string())),
+    };
     let user = match user.filter(|u| ok && u.disabled_at.is_none()) {
         Some(u) => u,
         None => {
-            state.throttle.fail(&name_key);
-            state.throttle.fail(&addr_key);
+            state.throttle.failed(attempt);
             audit::record(&state.store, &name, "login_failed", None, None).await?;
             return login_page(
                 &headers,
-                axum::http::StatusCode::UNAUTHORIZED,
+                StatusCode::UNAUTHORIZED,
                 Some("Onbekende naam of onjuist wachtwoord."),
-                &form.next,
+                &next,
                 &name,
             );
         }
     };
-    state.throttle.succeed(&name_key);
-    state.throttle.succeed(&addr_key);
+    state.throttle.succeeded(attempt);
     // Sweep ended sessions now and then: at every login is often enough.
     let now = Utc::now();
     let idle_before = now - chrono::Duration::from_std(SESSION_IDLE).unwrap_or_default();
@@ -589,7 +561,7 @@ pub async fn post_login(
     .await?;
     audit::record(&state.store, &user.name, "login", None, None).await?;
     let secure = behind_tls(&headers);
-    let mut res = Redirect::to(safe_next(&form.next)).into_response();
+    let mut res = Redirect::to(&next).into_response();
     res.headers_mut().append(
         header::SET_COOKIE,
         set_cookie(SESSION_COOKIE, &token, Some(SESSION_MAX), secure),
@@ -636,20 +608,42 @@ mod tests {
     use super::*;
 
     #[test]
-    fn lockout_doubles_after_free_failures() {
-        assert_eq!(lockout(0), Duration::ZERO);
-        assert_eq!(lockout(FREE_FAILURES - 1), Duration::ZERO);
-        assert_eq!(lockout(FREE_FAILURES), Duration::from_secs(1));
-        assert_eq!(lockout(FREE_FAILURES + 3), Duration::from_secs(8));
-        assert_eq!(lockout(99), MAX_LOCKOUT);
-    }
-
-    #[test]
     fn next_is_local_only() {
-        assert_eq!(safe_next("/flags/3"), "/flags/3");
-        assert_eq!(safe_next("//evil.example/"), "/flags");
-        assert_eq!(safe_next("https://evil.example/"), "/flags");
-        assert_eq!(safe_next("/\\evil.example"), "/flags");
+        for ok in [
+            "/flags/3",
+            "/flags?status=new&page=2",
+            "/phones/+31612345678",
+        ] {
+            assert_eq!(safe_next(ok), ok);
+        }
+        assert_eq!(
+            safe_next("/zoek?q=caf\u{e9}"),
+            "/zoek?q=caf%C3%A9",
+            "ASCII only"
+        );
+        assert_eq!(safe_next("/a b"), "/a%20b");
+        for bad in [
+            "",
+            "flags",
+            "//evil.example/",
+            "https://evil.example/",
+            "/\\evil.example",
+            "\\/evil.example",
+            "/\t/evil.example/",
+            "/\n/x",
+            "/\r/x",
+            "/\u{b}/x",
+            "/x\u{0}",
+            "/x\u{85}",
+            "/.//evil.example/",
+            "/%2e//evil.example/",
+        ] {
+            assert_eq!(safe_next(bad), "/flags", "{bad:?}");
+        }
+        assert_eq!(
+            safe_next(&format!("/{}", "a".repeat(MAX_NEXT_CHARS))),
+            "/flags"
+        );
     }
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
@@ -689,13 +683,5 @@ mod tests {
         assert!(same_token("abc", "abc"));
         assert!(!same_token("abc", "abd"));
         assert!(!same_token("abc", "abcd"));
-    }
-
-    #[test]
-    fn passwords_hash_and_verify() {
-        let h = hash_password("correct horse battery").unwrap();
-        assert!(h.starts_with("$argon2id$"));
-        assert!(verify_password("correct horse battery", &h));
-        assert!(!verify_password("correct horse batterz", &h));
     }
 }

@@ -19,6 +19,12 @@ pub enum WebError {
     Conflict(String),
     #[error("te veel pogingen")]
     TooManyRequests(String),
+    /// The request is larger than the form can be (413).
+    #[error("{0}")]
+    TooLarge(String),
+    /// The server is too busy for this now; the client may retry soon (503).
+    #[error("{0}")]
+    Busy(String),
     #[error("interne fout: {0}")]
     Internal(String),
 }
@@ -60,6 +66,8 @@ impl IntoResponse for WebError {
             WebError::TooManyRequests(m) => {
                 (StatusCode::TOO_MANY_REQUESTS, "Even wachten", m.clone())
             }
+            WebError::TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, "Te groot", m.clone()),
+            WebError::Busy(m) => (StatusCode::SERVICE_UNAVAILABLE, "Even wachten", m.clone()),
             WebError::Internal(detail) => {
                 let reference = format!("{:08x}", fastrand::u32(..));
                 tracing::error!(reference, detail, "web request failed");
@@ -75,10 +83,16 @@ impl IntoResponse for WebError {
             heading,
             message: &message,
         };
-        match page.render() {
+        let mut res = match page.render() {
             Ok(html) => (status, Html(html)).into_response(),
             Err(_) => (status, message).into_response(),
+        };
+        if let WebError::Busy(_) = self {
+            let secs = super::password::BUSY_RETRY_AFTER.as_secs();
+            res.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
         }
+        res
     }
 }
 

@@ -248,6 +248,7 @@ pub async fn get_queue(
     session: Session,
     Query(params): Query<QueueParams>,
 ) -> Result<Html<String>, WebError> {
+    super::limits::check_queue(&params)?;
     let (filter, sort, page) = params.filter()?;
     let scope = session.scope();
     let rows = rv::queue_rows(&state.store, &scope, &filter, sort, page, PER_PAGE).await?;
@@ -547,9 +548,6 @@ pub struct DecisionForm {
     version: String,
 }
 
-/// Longest note stored with a decision.
-pub const MAX_NOTE_CHARS: usize = 4000;
-
 pub async fn post_decision(
     State(state): State<AppState>,
     session: Session,
@@ -569,11 +567,7 @@ pub async fn post_decision(
     };
     let action = Action::parse(&form.action)
         .ok_or_else(|| WebError::BadRequest(format!("onbekende beslissing {:?}", form.action)))?;
-    if form.note.chars().count() > MAX_NOTE_CHARS {
-        return Err(WebError::BadRequest(format!(
-            "de toelichting is langer dan {MAX_NOTE_CHARS} tekens"
-        )));
-    }
+    super::limits::check_note(&form.note)?;
     let d = rv::flag_detail(&state.store, &session.scope(), id)
         .await?
         .ok_or(WebError::NotFound)?;

@@ -11,8 +11,11 @@ pub mod auth;
 mod cache;
 mod error;
 mod flags;
+pub mod limits;
 mod pages;
+pub mod password;
 mod security;
+pub mod throttle;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -26,8 +29,9 @@ use tokio::net::TcpListener;
 use crate::store::Store;
 
 pub use admin::validate_new_user;
-pub use auth::{hash_password, Role};
+pub use auth::Role;
 pub use error::WebError;
+pub use password::hash_password;
 
 /// What every handler shares; cheap to clone.
 #[derive(Clone)]
@@ -35,7 +39,9 @@ pub struct AppState {
     pub store: Store,
     /// `data_dir/evidence`: where the WARC files of the captured pages are.
     pub evidence_dir: PathBuf,
-    pub throttle: Arc<auth::LoginThrottle>,
+    pub throttle: Arc<throttle::LoginThrottle>,
+    /// Where every argon2 hash runs: at most one per core at a time.
+    pub hashing: Arc<password::HashingPool>,
     queue_cache: Arc<cache::QueueCache>,
 }
 
@@ -44,7 +50,8 @@ impl AppState {
         AppState {
             store,
             evidence_dir,
-            throttle: Arc::new(auth::LoginThrottle::default()),
+            throttle: Arc::new(throttle::LoginThrottle::default()),
+            hashing: Arc::new(password::HashingPool::sized_to_cores()),
             queue_cache: Arc::new(cache::QueueCache::default()),
         }
     }
@@ -72,6 +79,8 @@ pub fn app(state: AppState) -> Router {
         .route("/assets/{*path}", get(assets::get_asset))
         .route("/favicon.ico", get(assets::get_favicon))
         .fallback(error::not_found)
+        .layer(axum::middleware::from_fn(limits::refuse_large_bodies))
+        .layer(axum::extract::DefaultBodyLimit::max(limits::MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(security::headers))
         .with_state(state)
 }

@@ -200,9 +200,6 @@ struct SearchPage {
     truncated: bool,
 }
 
-/// Longest search text accepted.
-pub const MAX_QUERY_CHARS: usize = 200;
-
 /// Letters and digits, upper case: the key licence numbers are matched on.
 fn normalize_number(s: &str) -> String {
     s.chars()
@@ -218,11 +215,7 @@ pub async fn get_search(
 ) -> Result<Html<String>, WebError> {
     session.require_research()?;
     let q = params.q.trim().to_string();
-    if q.chars().count() > MAX_QUERY_CHARS {
-        return Err(WebError::BadRequest(format!(
-            "de zoektekst is langer dan {MAX_QUERY_CHARS} tekens"
-        )));
-    }
+    super::limits::check_query(&q)?;
     let mut understood = Vec::new();
     let mut rows = Vec::new();
     let mut truncated = false;
