@@ -134,7 +134,11 @@ fn extract_refuses_binary_input_naming_the_file() {
     assert!(stderr(&out).contains("stdin"), "{}", stderr(&out));
     // A Latin-1 ad is still text.
     let latin1 = dir.path().join("latin1.txt");
-    std::fs::write(&latin1, b"Nieuw in Rotterdam! Caf\xe9 Zaln\xe9, bel 06-12345678.").unwrap();
+    std::fs::write(
+        &latin1,
+        b"Nieuw in Rotterdam! Caf\xe9 Zaln\xe9, bel 06-12345678.",
+    )
+    .unwrap();
     let out = webwacht(dir.path(), &["extract", latin1.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("GM0599"), "{}", stdout(&out));

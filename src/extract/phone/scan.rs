@@ -436,12 +436,20 @@ fn split_area_notation(groups: &[Group], len: usize) -> bool {
     if rest.len() == 1 {
         return rest[0].digits.len() >= 7;
     }
-    if len != 10 || rest.iter().any(|g| !(2..=4).contains(&g.digits.len()) || g.words) {
+    if len != 10
+        || rest
+            .iter()
+            .any(|g| !(2..=4).contains(&g.digits.len()) || g.words)
+    {
         return false;
     }
     let pairs: Option<Vec<i32>> = groups
         .iter()
-        .map(|g| (g.digits.len() == 2).then(|| g.digits.parse().ok()).flatten())
+        .map(|g| {
+            (g.digits.len() == 2)
+                .then(|| g.digits.parse().ok())
+                .flatten()
+        })
         .collect();
     let counts = pairs.is_some_and(|p| {
         p.windows(2).all(|w| w[1] - w[0] == 1) || p.windows(2).all(|w| w[0] - w[1] == 1)
@@ -788,7 +796,11 @@ mod tests {
             let found = find_phones(&format!("Bel gerust {written} na 20 uur."));
             assert_eq!(found.len(), 1, "{written:?}: {found:?}");
             let p = &found[0];
-            assert_eq!((p.e164.as_str(), p.kind.as_str()), (e164, "fixed"), "{written:?}");
+            assert_eq!(
+                (p.e164.as_str(), p.kind.as_str()),
+                (e164, "fixed"),
+                "{written:?}"
+            );
             assert_eq!(p.raw, written);
             assert_eq!(p.obfuscated, obfuscated, "{written:?}");
         }

@@ -368,7 +368,10 @@ impl Builder {
             };
             let group = groups.entry(key).or_insert_with(|| vec![first]);
             let code = Some(p.municipality_code.clone());
-            if group.iter().any(|&e| self.g.entries[e as usize].code == code) {
+            if group
+                .iter()
+                .any(|&e| self.g.entries[e as usize].code == code)
+            {
                 continue;
             }
             let next = self.g.entries.len() as u32;
@@ -514,20 +517,39 @@ mod tests {
             show(&g().resolve_near(field, text, near))
         };
         // No context: the prior (the village of about 12,000 people).
-        assert_eq!(rozenburg(None, "Nieuw in Rozenburg!", &[]), "Rozenburg=GM0599");
-        assert_eq!(g().lookup("Rozenburg").unwrap().municipality_code.as_deref(), Some("GM0599"));
+        assert_eq!(
+            rozenburg(None, "Nieuw in Rozenburg!", &[]),
+            "Rozenburg=GM0599"
+        );
+        assert_eq!(
+            g().lookup("Rozenburg")
+                .unwrap()
+                .municipality_code
+                .as_deref(),
+            Some("GM0599")
+        );
         // Another place of the ad, or a fixed line's area code, points to Haarlemmermeer.
         assert_eq!(
-            rozenburg(None, "Ontvangst in Rozenburg, ook escort naar Hoofddorp.", &[]),
+            rozenburg(
+                None,
+                "Ontvangst in Rozenburg, ook escort naar Hoofddorp.",
+                &[]
+            ),
             "Rozenburg=GM0394"
         );
         assert_eq!(
             rozenburg(Some("Rozenburg"), "Ook naar Haarlem", &[]),
             "Rozenburg=GM0394, Haarlem=GM0392"
         );
-        assert_eq!(rozenburg(None, "Regio Rozenburg", &["GM0392"]), "Rozenburg=GM0394");
+        assert_eq!(
+            rozenburg(None, "Regio Rozenburg", &["GM0392"]),
+            "Rozenburg=GM0394"
+        );
         // Amsterdam (020) is in the province of Haarlemmermeer, not of Rotterdam.
-        assert_eq!(rozenburg(None, "Regio Rozenburg", &["GM0363"]), "Rozenburg=GM0394");
+        assert_eq!(
+            rozenburg(None, "Regio Rozenburg", &["GM0363"]),
+            "Rozenburg=GM0394"
+        );
         // Rotterdam context keeps the village; so does a tie.
         assert_eq!(
             rozenburg(None, "Rozenburg, ook Maassluis en Schiedam", &["GM0392"]),

@@ -8,14 +8,45 @@ use crate::extract::text::ascii_alnum_end;
 
 /// Words after which a stoplisted name (`Best`, `Putten`) counts as a place.
 const CONTEXT_WORDS: &[&str] = &[
-    "in", "te", "uit", "bij", "nabij", "rond", "rondom", "regio", "omgeving", "omg", "vanuit",
-    "naar", "gemeente", "vestiging",
+    "in",
+    "te",
+    "uit",
+    "bij",
+    "nabij",
+    "rond",
+    "rondom",
+    "regio",
+    "omgeving",
+    "omg",
+    "vanuit",
+    "naar",
+    "gemeente",
+    "vestiging",
+    "to",
+    "near",
+    "around",
 ];
 /// Labels that, with a colon, announce a place (`Plaats: Oss`, `Location: Ede`).
 const LABEL_WORDS: &[&str] = &[
-    "plaats", "woonplaats", "standplaats", "locatie", "location", "area", "city", "stad",
-    "werkgebied", "regio", "omgeving", "gemeente", "vestiging", "adres", "address", "place",
-    "town", "dorp", "wijk",
+    "plaats",
+    "woonplaats",
+    "standplaats",
+    "locatie",
+    "location",
+    "area",
+    "city",
+    "stad",
+    "werkgebied",
+    "regio",
+    "omgeving",
+    "gemeente",
+    "vestiging",
+    "adres",
+    "address",
+    "place",
+    "town",
+    "dorp",
+    "wijk",
 ];
 /// Names with keys this short need context in free text (see [`Words::context_before`]).
 const MAX_SHORT_NAME: usize = 4;
@@ -47,6 +78,8 @@ impl Gazetteer {
         let words = Words::new(text);
         let mut key = String::with_capacity(self.max_key_len);
         let mut i = 0;
+        // Token index just after the last place found: a list (`naar Oss en Uden`) goes on.
+        let mut after_place = usize::MAX;
         while i < words.len() {
             if strict && !(words.toks[i].cap || is_particle(words.word(i))) {
                 // No name can start here under the capitalisation rule (see `acceptable`).
@@ -67,7 +100,8 @@ impl Gazetteer {
                     break;
                 };
                 if let Some((entry, stop)) = ngram.hit {
-                    if words.acceptable(i, n, stop, &key, strict) {
+                    let listed = words.continues_list(i, after_place);
+                    if words.acceptable(i, n, stop, &key, strict, listed) {
                         best = Some((n, entry));
                     }
                 }
@@ -78,6 +112,7 @@ impl Gazetteer {
             if let Some((n, hit)) = best {
                 out.push(hit);
                 i += n;
+                after_place = i;
             } else {
                 i += 1;
             }
@@ -143,6 +178,8 @@ const HARD: u8 = 4;
 const NEWLINE: u8 = 8;
 const COLON: u8 = 16;
 const PIN: u8 = 32;
+/// A full stop (`Token::before` only; a soft separator, as in `St. Oedenrode`).
+const DOT: u8 = 64;
 static CLASS: [u8; 256] = {
     let mut t = [0u8; 128 + 128];
     let mut b = 0;
@@ -156,7 +193,11 @@ static CLASS: [u8; 256] = {
             c,
             b' ' | b'\t' | b'-' | b'.' | b'/' | b'\'' | b'`' | b'\x0b' | b'\x0c'
         ) {
-            0
+            if c == b'.' {
+                DOT
+            } else {
+                0
+            }
         } else if c == b'\n' {
             HARD | NEWLINE
         } else if c == b':' {
@@ -223,7 +264,7 @@ impl Words {
                 }
                 gap = 0;
             } else if bytes[i] < 0x80 {
-                gap |= class & (HARD | NEWLINE | COLON);
+                gap |= class & (HARD | NEWLINE | COLON | DOT);
                 i += 1;
             } else {
                 let c = text[i..].chars().next().expect("i is a char boundary");
@@ -337,7 +378,15 @@ impl Words {
     }
 
     /// The precision rules of [`Gazetteer::find_in_text`] for words `i..i + n`.
-    fn acceptable(&self, i: usize, n: usize, stop: bool, key: &str, strict: bool) -> bool {
+    fn acceptable(
+        &self,
+        i: usize,
+        n: usize,
+        stop: bool,
+        key: &str,
+        strict: bool,
+        listed: bool,
+    ) -> bool {
         let (first, last) = (&self.toks[i], &self.toks[i + n - 1]);
         if n == 1 && key.len() < 3 {
             return false;
@@ -345,13 +394,15 @@ impl Words {
         if strict && !(last.cap && (first.cap || is_particle(self.word(i)))) {
             return false;
         }
-        if stop && !self.context_before(i) {
+        if stop && !self.context_before(i) && !self.area_after(i, n) {
             return false;
         }
         // Short names (`Ee`, `Reth`, `Oss`) turn up in noise and foreign words: in free
         // text they need a place word, a label, a postcode or a line of their own.
         let short = key.len() <= MAX_SHORT_NAME;
-        if strict && short && !self.context_before(i) && !self.context_around(i, n) {
+        let context =
+            || listed || self.context_before(i) || self.own_line(i, n) || self.area_after(i, n);
+        if strict && short && !context() {
             return false;
         }
         let address = n == 1
@@ -373,7 +424,9 @@ impl Words {
         if first.before & PIN != 0 {
             return true;
         }
-        if !first.break_before() && CONTEXT_WORDS.contains(&prev) {
+        // `omgeving. Echt een aanrader`: a full stop ends the context (`omg.` does not).
+        let stop_between = first.before & DOT != 0 && prev != "omg";
+        if !first.break_before() && !stop_between && CONTEXT_WORDS.contains(&prev) {
             return true;
         }
         if first.before & (COLON | NEWLINE) == COLON && LABEL_WORDS.contains(&prev) {
@@ -389,21 +442,39 @@ impl Words {
         postcode && !first.break_before()
     }
 
-    /// Words `i..i + n` stand on a line of their own (a place field of an HTML page) or
-    /// are followed by `e.o.` / `en omgeving`.
-    fn context_around(&self, i: usize, n: usize) -> bool {
-        let next = |k: usize| (i + n + k < self.len()).then(|| &self.toks[i + n + k]);
-        let line_before = i == 0 || self.toks[i].before & NEWLINE != 0;
-        let line_after = next(0).is_none_or(|t| t.before & NEWLINE != 0);
-        if line_before && line_after {
-            return true;
+    /// Word `i` goes on a list of places that ended at `after_place`: right after it
+    /// (`Oss, Uden`) or after `en`, `and`, `of`, `or` (`naar Oss en Uden`).
+    fn continues_list(&self, i: usize, after_place: usize) -> bool {
+        let same_line = |k: usize| self.toks[k].before & NEWLINE == 0;
+        match i.checked_sub(after_place) {
+            Some(0) => same_line(i),
+            Some(1) => {
+                same_line(i)
+                    && same_line(i - 1)
+                    && matches!(self.word(i - 1), "en" | "and" | "of" | "or")
+            }
+            _ => false,
         }
-        let word = |k: usize| next(k).filter(|t| t.before & NEWLINE == 0).map(|_| self.word(i + n + k));
+    }
+
+    /// Words `i..i + n` stand on a line of their own (a place field of an HTML page).
+    fn own_line(&self, i: usize, n: usize) -> bool {
+        let line_before = i == 0 || self.toks[i].before & NEWLINE != 0;
+        let line_after = self.toks.get(i + n).is_none_or(|t| t.before & NEWLINE != 0);
+        line_before && line_after
+    }
+
+    /// Words `i..i + n` are followed by `e.o.` / `en omgeving` / `en omstreken`.
+    fn area_after(&self, i: usize, n: usize) -> bool {
+        let next = |k: usize| (i + n + k < self.len()).then(|| &self.toks[i + n + k]);
+        let word = |k: usize| {
+            next(k)
+                .filter(|t| t.before & NEWLINE == 0)
+                .map(|_| self.word(i + n + k))
+        };
         matches!(
             (word(0), word(1)),
-            (Some("eo"), _)
-                | (Some("e"), Some("o"))
-                | (Some("en"), Some("omgeving" | "omstreken"))
+            (Some("eo"), _) | (Some("e"), Some("o")) | (Some("en"), Some("omgeving" | "omstreken"))
         )
     }
 }

@@ -22,8 +22,8 @@ const PRIORS_CSV: &str = include_str!("../../../gazetteer/ambiguous_places.csv")
 
 /// Province of each safety region `VR01`..`VR25` (each region lies in one province).
 const PROVINCE_OF_REGION: [&str; 25] = [
-    "GR", "FR", "DR", "OV", "OV", "GE", "GE", "GE", "UT", "NH", "NH", "NH", "NH", "NH", "ZH",
-    "ZH", "ZH", "ZH", "ZE", "NB", "NB", "NB", "LI", "LI", "FL",
+    "GR", "FR", "DR", "OV", "OV", "GE", "GE", "GE", "UT", "NH", "NH", "NH", "NH", "NH", "ZH", "ZH",
+    "ZH", "ZH", "ZE", "NB", "NB", "NB", "LI", "LI", "FL",
 ];
 
 fn read<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Vec<T> {
