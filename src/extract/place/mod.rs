@@ -10,7 +10,9 @@
 //! 2. the aliases in `gazetteer/aliases.csv` (colloquial names such as `Den Bosch` and
 //!    districts of big cities such as `Rotterdam-Zuid`);
 //! 3. places in table order: `places.csv` lists, for a name several municipalities share,
-//!    official woonplaatsen before hamlets and wider postcode ranges first;
+//!    official woonplaatsen before hamlets and wider postcode ranges first; the prior of
+//!    `gazetteer/ambiguous_places.csv` (the most populous) goes before them, and in an ad
+//!    the ad's context chooses among them (see [`shared_names`]);
 //! 4. the short form of places named after their municipality (`Pernis Rotterdam` -> `Pernis`);
 //! 5. foreign cities near the border, which resolve with no municipality code.
 //!

@@ -66,7 +66,10 @@ impl Gazetteer {
     /// and at least 3 letters; a longer match needs a capitalised last word and a
     /// capitalised or particle (`den`, `'s`) first word; names in `text_stoplist.txt`
     /// (`Best`, `Echt`, `Heel`) count only right after a context word (`in`, `te`,
-    /// `regio`, …); a street-like word before a house number is an address.
+    /// `regio`, … but not across a full stop), a label and colon (`Plaats:`), 📍 or a
+    /// postcode, or before `e.o.`; names of at most four letters (`Oss`, `Reth`) need the
+    /// same, or a line of their own, or to go on a list of places (`naar Oss en Uden`); a
+    /// street-like word before a house number is an address.
     pub fn find_in_text(&self, text: &str) -> Vec<Place> {
         let mut ids = Vec::new();
         self.scan(text, true, &mut ids);
