@@ -100,6 +100,50 @@ fn extract_file_uses_the_file_name_as_id_and_reads_html_links() {
     assert_eq!(v["places"][0]["municipality_code"], "GM0796");
 }
 
+/// Issue 13, point 10: random bytes gave exit 0 and invented places ("Reth", "Ee").
+#[test]
+fn extract_refuses_binary_input_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut seed = 13u64;
+    let mut random = |n: usize| -> Vec<u8> {
+        (0..n)
+            .map(|_| {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                (seed >> 56) as u8
+            })
+            .collect()
+    };
+    let with_nul = dir.path().join("dump.bin");
+    std::fs::write(&with_nul, random(64 * 1024)).unwrap();
+    // Without NUL bytes: only invalid UTF-8 and control characters give it away.
+    let no_nul = dir.path().join("plaatje.jpg");
+    let bytes: Vec<u8> = random(64 * 1024).into_iter().map(|b| b.max(1)).collect();
+    std::fs::write(&no_nul, bytes).unwrap();
+    for file in [&with_nul, &no_nul] {
+        let out = webwacht(dir.path(), &["extract", file.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        let name = file.file_name().unwrap().to_str().unwrap();
+        assert!(stderr(&out).contains(name), "{}", stderr(&out));
+        assert!(stderr(&out).contains("geen tekst"), "{}", stderr(&out));
+        assert!(!stdout(&out).contains("places"), "{}", stdout(&out));
+    }
+    let out = common::webwacht_with_stdin(dir.path(), &["extract"], "Ee Reth\0 binair");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("stdin"), "{}", stderr(&out));
+    // A Latin-1 ad is still text.
+    let latin1 = dir.path().join("latin1.txt");
+    std::fs::write(
+        &latin1,
+        b"Nieuw in Rotterdam! Caf\xe9 Zaln\xe9, bel 06-12345678.",
+    )
+    .unwrap();
+    let out = webwacht(dir.path(), &["extract", latin1.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("GM0599"), "{}", stdout(&out));
+}
+
 #[test]
 fn unknown_config_key_names_key_and_file() {
     let dir = tempfile::tempdir().unwrap();

@@ -14,7 +14,9 @@ use crate::store::{self, Store};
 
 #[derive(Debug, Args)]
 pub struct ExtractArgs {
-    /// Bestanden met advertentietekst of HTML (zonder bestanden: stdin als één document)
+    /// Bestanden met advertentietekst of HTML (zonder bestanden: stdin als één document).
+    /// Invoer die geen tekst is (een NUL-byte, of meer dan 10 % ongeldige UTF-8 of
+    /// stuurtekens) wordt geweigerd met een foutmelding die het bestand noemt (exitcode 2).
     pub files: Vec<PathBuf>,
     /// Lees regels {"id": …, "text": …} van stdin; schrijf per regel één JSON-resultaat met dezelfde id
     #[arg(long)]
@@ -57,6 +59,7 @@ pub async fn run(cfg: &Config, args: &ExtractArgs) -> anyhow::Result<()> {
                     i + 1
                 ))
             })?;
+            refuse_binary(&format!("stdin:{}", i + 1), doc.text.as_bytes())?;
             let result = extractor.document(None, &doc.text);
             match args.format {
                 // The id goes back exactly as it came in (a string stays a string, a
@@ -86,10 +89,12 @@ pub async fn run(cfg: &Config, args: &ExtractArgs) -> anyhow::Result<()> {
             }
         }
     } else if args.files.is_empty() {
-        let mut text = String::new();
+        let mut bytes = Vec::new();
         std::io::stdin()
-            .read_to_string(&mut text)
+            .read_to_end(&mut bytes)
             .map_err(|e| BadInput(format!("stdin: {e}")))?;
+        refuse_binary("stdin", &bytes)?;
+        let text = String::from_utf8_lossy(&bytes);
         write(
             &mut out,
             &extractor.document(Some("stdin".into()), &text),
@@ -98,6 +103,7 @@ pub async fn run(cfg: &Config, args: &ExtractArgs) -> anyhow::Result<()> {
     } else {
         for f in &args.files {
             let bytes = std::fs::read(f).map_err(|e| BadInput(format!("{}: {e}", f.display())))?;
+            refuse_binary(&f.display().to_string(), &bytes)?;
             let text = String::from_utf8_lossy(&bytes);
             let result = extractor.document(Some(f.display().to_string()), &text);
             write(&mut out, &result, args.format)?;
@@ -105,6 +111,17 @@ pub async fn run(cfg: &Config, args: &ExtractArgs) -> anyhow::Result<()> {
     }
     out.flush()?;
     Ok(())
+}
+
+/// Binary input is refused (exit 2) instead of being read as text: random bytes would
+/// otherwise yield invented places and numbers. `name` is the file (or `stdin:LINE`).
+fn refuse_binary(name: &str, bytes: &[u8]) -> Result<(), BadInput> {
+    match crate::extract::input::not_text(bytes) {
+        None => Ok(()),
+        Some(why) => Err(BadInput(format!(
+            "{name}: geen tekst, niet gelezen: {why}. `extract` leest alleen tekst of HTML."
+        ))),
+    }
 }
 
 /// The gazetteer and register numbers from the database when it exists, else the

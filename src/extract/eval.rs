@@ -154,6 +154,9 @@ pub struct Report {
     pub phones: SetScore,
     /// Phone scores per `class` of ad.
     pub phones_by_class: BTreeMap<String, SetScore>,
+    /// Phone scores per kind of number, read from the E.164 form alone (see
+    /// [`kind_of`]): `nl_mobile`, `nl_fixed`, `nl_other`, `intl`.
+    pub phones_by_kind: BTreeMap<String, SetScore>,
     /// Over true-positive phones: predicted `obfuscated` against the label.
     pub obfuscated: Accuracy,
     pub licence_numbers: SetScore,
@@ -237,6 +240,18 @@ impl Report {
             let expected: BTreeSet<String> = phones.iter().cloned().collect();
             let by_class = self.phones_by_class.entry(class.clone()).or_default();
             by_class.add(&expected, &got_phones);
+            for kind in ["nl_mobile", "nl_fixed", "nl_other", "intl"] {
+                let of_kind = |s: &BTreeSet<String>| -> BTreeSet<String> {
+                    s.iter().filter(|p| kind_of(p) == kind).cloned().collect()
+                };
+                let (e, g) = (of_kind(&expected), of_kind(&got_phones));
+                if !e.is_empty() || !g.is_empty() {
+                    self.phones_by_kind
+                        .entry(kind.to_string())
+                        .or_default()
+                        .add(&e, &g);
+                }
+            }
             self.phones.add(&expected, &got_phones);
             compare(Metric::Phone, &expected, &got_phones, &mut wrong);
             for p in got.phones.iter().filter(|p| expected.contains(&p.e164)) {
@@ -290,6 +305,18 @@ impl Report {
                 got,
             });
         }
+    }
+}
+
+/// The kind of a phone number from its E.164 form, without the extractor: a Dutch mobile
+/// (`+316…`), a Dutch geographic fixed line (`+31` and 1–5 or 7), another Dutch number
+/// (085/088/091, 0800, 090x, 097) or an international one.
+pub fn kind_of(e164: &str) -> &'static str {
+    match e164.strip_prefix("+31").map(str::as_bytes) {
+        Some([b'6', ..]) => "nl_mobile",
+        Some([b'1'..=b'5' | b'7', ..]) => "nl_fixed",
+        Some(_) => "nl_other",
+        None => "intl",
     }
 }
 
@@ -357,9 +384,14 @@ impl Report {
             .iter()
             .map(|(class, s)| format!("  {class:<28} {}\n", set_line(s)))
             .collect();
+        let kinds: String = self
+            .phones_by_kind
+            .iter()
+            .map(|(kind, s)| format!("  soort {kind:<22} {}\n", set_line(s)))
+            .collect();
         format!(
             "Extractiekwaliteit: {} ({} advertenties)\n\n\
-             telefoonnummers   {}\n{classes}\
+             telefoonnummers   {}\n{kinds}{classes}\
              verhuld-vlag      juist {}\n\
              vergunningnummers {}\n\
              gemeente          juist {}\n\

@@ -8,6 +8,7 @@ pub mod eval;
 pub mod gazetteer;
 pub mod html_depth;
 mod html_scan;
+pub mod input;
 pub mod licence;
 pub mod phone;
 pub mod place;
@@ -137,7 +138,10 @@ impl Extractor<'_> {
             }
         }
         let body_text = format!("{}\n{}", ad.title, ad.body);
-        found.places = self.gazetteer.resolve(ad.place_field, &body_text);
+        let near = self.area_municipalities(&found.phones);
+        found.places = self
+            .gazetteer
+            .resolve_near(ad.place_field, &body_text, &near);
         found
     }
 
@@ -150,8 +154,19 @@ impl Extractor<'_> {
         };
         let mut found = self.numbers(&text, &links);
         found.id = id;
-        found.places = self.gazetteer.resolve(None, &text);
+        let near = self.area_municipalities(&found.phones);
+        found.places = self.gazetteer.resolve_near(None, &text, &near);
         found
+    }
+
+    /// The municipalities the area codes of the Dutch fixed lines are named after: where
+    /// a place name is shared, they tell which place the ad means.
+    fn area_municipalities(&self, phones: &[Phone]) -> Vec<&str> {
+        phones
+            .iter()
+            .filter(|p| p.kind == PhoneKind::Fixed)
+            .filter_map(|p| self.gazetteer.area_municipality(&p.e164))
+            .collect()
     }
 
     /// Phones and numbers from visible text and link targets; the text is cleaned once

@@ -408,7 +408,7 @@ fn can_start(g: &Group) -> bool {
 fn candidates(run: &[Group], i: usize) -> Vec<(usize, Phone)> {
     let (first, mut out) = (&run[i], Vec::new());
     let mut digits = String::with_capacity(24);
-    // `01 02 03 04 05` is no notation: Dutch area codes are never split.
+    // A two-digit first group splits an area code (`02-28752196`, `05.92.12.34.56`).
     let split_area =
         !first.gap.plus && first.digits.len() == 2 && !matches!(&*first.digits, "06" | "00");
     for (j, g) in run.iter().enumerate().skip(i) {
@@ -417,12 +417,44 @@ fn candidates(run: &[Group], i: usize) -> Vec<(usize, Phone)> {
             break;
         } else if first.glued_intl {
             out.extend(international(&digits).map(|v| (j, v)));
-        } else if !g.letter_only && (j == i || !split_area || j == i + 1 && g.digits.len() >= 7) {
-            // A split area code is allowed once, before the rest in one piece (`02-28752196`).
+        } else if !g.letter_only
+            && (j == i || !split_area || split_area_notation(&run[i..=j], digits.len()))
+        {
             out.extend(interpret(&digits, first.gap.plus).map(|v| (j, v)));
         }
     }
     out
+}
+
+/// Whether `groups`, whose first group of two digits splits an area code, are a way to
+/// write a whole number: the rest in one piece (`02-28752196`), or ten digits in groups of
+/// two to four (`05.92.12.34.56`, `07 21 23 45 67`, `03-0123 4567`, as fixed lines are
+/// written to dodge detection). Pairs that count up or down (`01 02 03 04 05`) are a
+/// list, not a number.
+fn split_area_notation(groups: &[Group], len: usize) -> bool {
+    let rest = &groups[1..];
+    if rest.len() == 1 {
+        return rest[0].digits.len() >= 7;
+    }
+    if len != 10
+        || rest
+            .iter()
+            .any(|g| !(2..=4).contains(&g.digits.len()) || g.words)
+    {
+        return false;
+    }
+    let pairs: Option<Vec<i32>> = groups
+        .iter()
+        .map(|g| {
+            (g.digits.len() == 2)
+                .then(|| g.digits.parse().ok())
+                .flatten()
+        })
+        .collect();
+    let counts = pairs.is_some_and(|p| {
+        p.windows(2).all(|w| w[1] - w[0] == 1) || p.windows(2).all(|w| w[0] - w[1] == 1)
+    });
+    !counts
 }
 
 /// The longest valid number from group `i`, unless a shorter one leaves the next groups
@@ -745,6 +777,47 @@ mod tests {
         );
         // Letters only count inside digit runs; words are no numbers.
         assert!(find_phones("Olga en Lola, lol, OOO, Ilse").is_empty());
+    }
+
+    /// Issue 13, point 11: fixed lines written in pairs or odd groups, the area code
+    /// split, were missed while mobiles in the same notations were found.
+    #[test]
+    fn fixed_lines_in_pairs_and_odd_groupings() {
+        for (written, e164, obfuscated) in [
+            ("05.92.12.34.56", "+31592123456", false),
+            ("07 21 23 45 67", "+31721234567", false),
+            ("04*75*12*34*56", "+31475123456", true),
+            ("03-0123 4567", "+31301234567", false),
+            ("01-13 45 67 89", "+31113456789", false),
+            ("05 92 123 456", "+31592123456", false),
+            ("04/75/12/34/56", "+31475123456", true),
+            ("07_21_23_45_67", "+31721234567", true),
+        ] {
+            let found = find_phones(&format!("Bel gerust {written} na 20 uur."));
+            assert_eq!(found.len(), 1, "{written:?}: {found:?}");
+            let p = &found[0];
+            assert_eq!(
+                (p.e164.as_str(), p.kind.as_str()),
+                (e164, "fixed"),
+                "{written:?}"
+            );
+            assert_eq!(p.raw, written);
+            assert_eq!(p.obfuscated, obfuscated, "{written:?}");
+        }
+        // Mobiles in the same notations, as before.
+        assert_eq!(e164s("06.12.34.56.78"), ["+31612345678"]);
+        // Still no number: counting pairs, dates, short groups, commas.
+        for t in [
+            "01 02 03 04 05",
+            "05 04 03 02 01",
+            "01 02 2026",
+            "01-05-2026 21:00",
+            "02.10.34",
+            "maten 03, 12, 34, 56, 78",
+            "07 21 23 45 6",
+        ] {
+            assert!(e164s(t).is_empty(), "{t:?}: {:?}", e164s(t));
+        }
     }
 
     #[test]

@@ -10,7 +10,9 @@
 //! 2. the aliases in `gazetteer/aliases.csv` (colloquial names such as `Den Bosch` and
 //!    districts of big cities such as `Rotterdam-Zuid`);
 //! 3. places in table order: `places.csv` lists, for a name several municipalities share,
-//!    official woonplaatsen before hamlets and wider postcode ranges first;
+//!    official woonplaatsen before hamlets and wider postcode ranges first; the prior of
+//!    `gazetteer/ambiguous_places.csv` (the most populous) goes before them, and in an ad
+//!    the ad's context chooses among them (see [`shared_names`]);
 //! 4. the short form of places named after their municipality (`Pernis Rotterdam` -> `Pernis`);
 //! 5. foreign cities near the border, which resolve with no municipality code.
 //!
@@ -18,6 +20,7 @@
 //! common words: see [`Gazetteer::find_in_text`].
 
 mod scan;
+mod shared_names;
 
 use std::collections::{HashMap, HashSet};
 
@@ -27,6 +30,7 @@ use std::sync::LazyLock;
 use super::gazetteer::{self, Municipality, PlaceRow};
 use super::Place;
 use scan::Words;
+use shared_names::Geography;
 
 /// First words that make a place name on their own (`Nieuwe Pekela`), so that a name
 /// ending in its municipality's name is not shortened to them.
@@ -72,6 +76,10 @@ pub struct Gazetteer {
     /// scan stops growing an n-gram as soon as it can no longer become a name).
     ngrams: FxHashMap<Box<str>, Ngram>,
     max_key_len: usize,
+    /// Entry -> all candidates of its name (itself, the prior, first) for a name that
+    /// places in several municipalities share: see [`shared_names`].
+    shared: FxHashMap<u32, Box<[u32]>>,
+    geography: Geography,
 }
 
 static EMBEDDED: LazyLock<Gazetteer> = LazyLock::new(|| {
@@ -105,6 +113,8 @@ impl Gazetteer {
                 index: FxHashMap::default(),
                 ngrams: FxHashMap::default(),
                 max_key_len: 0,
+                shared: FxHashMap::default(),
+                geography: Geography::embedded(),
             },
             entry_ids: HashMap::new(),
             needs_context: keys(&stop.needs_context),
@@ -137,9 +147,11 @@ impl Gazetteer {
             .iter()
             .filter(|p| b.g.has_municipality(&p.municipality_code))
             .collect();
+        let taken: HashSet<String> = b.g.index.keys().cloned().collect();
         for p in &places {
             b.add(&p.name, &p.name, Some(&p.municipality_code), Kind::Place);
         }
+        b.share_names(&places, &taken);
         for p in &places {
             let muni = base_name(
                 b.g.municipality_name(&p.municipality_code)
@@ -198,6 +210,13 @@ impl Gazetteer {
     /// The places of an ad: its place field first (the whole field, or else the places
     /// named in it, capitals or not), then the places in its text; one per municipality.
     pub fn resolve(&self, place_field: Option<&str>, text: &str) -> Vec<Place> {
+        self.resolve_near(place_field, text, &[])
+    }
+
+    /// [`Gazetteer::resolve`], where a name several places share is read as the one
+    /// nearest the ad's other places and `near` (municipality codes the ad points to
+    /// otherwise, e.g. from [`Gazetteer::area_municipality`]): see [`shared_names`].
+    pub fn resolve_near(&self, place_field: Option<&str>, text: &str, near: &[&str]) -> Vec<Place> {
         let mut ids = Vec::new();
         if let Some(field) = place_field.map(str::trim).filter(|f| !f.is_empty()) {
             match self.lookup_entry(field) {
@@ -206,7 +225,53 @@ impl Gazetteer {
             }
         }
         self.scan(text, true, &mut ids);
+        self.choose_shared(&mut ids, near);
         self.collect(ids)
+    }
+
+    /// The municipality a Dutch fixed-line number (E.164) has its area code from:
+    /// `+31101234567` → `GM0599` (Rotterdam), when this gazetteer has it.
+    pub fn area_municipality(&self, e164: &str) -> Option<&str> {
+        self.geography
+            .area_municipality(e164)
+            .filter(|c| self.has_municipality(c))
+    }
+
+    /// Replace each entry of a shared name in `ids` by the candidate nearest the other
+    /// (unshared) places and `near`; on a tie the prior (the entry in `ids`) stays.
+    fn choose_shared(&self, ids: &mut [u32], near: &[&str]) {
+        if self.shared.is_empty() || !ids.iter().any(|id| self.shared.contains_key(id)) {
+            return;
+        }
+        let code = |id: u32| self.entries[id as usize].code.as_deref();
+        let context: Vec<&str> = ids
+            .iter()
+            .filter(|id| !self.shared.contains_key(id))
+            .filter_map(|&id| code(id))
+            .chain(near.iter().copied())
+            .collect();
+        for id in ids.iter_mut() {
+            let Some(candidates) = self.shared.get(id) else {
+                continue;
+            };
+            let score = |c: u32| {
+                code(c).map_or(0, |a| {
+                    context
+                        .iter()
+                        .map(|b| self.geography.closeness(a, b))
+                        .max()
+                        .unwrap_or(0)
+                })
+            };
+            let mut best = (score(*id), *id);
+            for &c in candidates.iter() {
+                let s = score(c);
+                if s > best.0 {
+                    best = (s, c);
+                }
+            }
+            *id = best.1;
+        }
     }
 
     fn place(&self, id: u32) -> Place {
@@ -288,6 +353,63 @@ impl Builder {
         g.max_key_len = g.max_key_len.max(key.len());
         let needs_context = self.needs_context.contains(&key);
         g.index.insert(key, (entry, needs_context));
+    }
+
+    /// Record the names that places of several municipalities share (keys first taken in
+    /// the places pass, not in `taken` by a municipality or alias), and make the prior of
+    /// [`shared_names::priors`] the entry the name resolves to.
+    fn share_names(&mut self, places: &[&PlaceRow], taken: &HashSet<String>) {
+        let mut groups: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+        for p in places {
+            let key = normalize_key(&p.name);
+            if taken.contains(&key) {
+                continue;
+            }
+            let Some(&(first, _)) = self.g.index.get(&key) else {
+                continue;
+            };
+            let group = groups.entry(key).or_insert_with(|| vec![first]);
+            let code = Some(p.municipality_code.clone());
+            if group
+                .iter()
+                .any(|&e| self.g.entries[e as usize].code == code)
+            {
+                continue;
+            }
+            let next = self.g.entries.len() as u32;
+            let entry = *self
+                .entry_ids
+                .entry((p.name.clone(), code.clone()))
+                .or_insert(next);
+            if entry == next {
+                let (name, kind) = (p.name.clone(), Kind::Place);
+                self.g.entries.push(Entry { name, code, kind });
+            }
+            group.push(entry);
+        }
+        groups.retain(|_, g| g.len() > 1);
+        for (name, code) in shared_names::priors() {
+            let key = normalize_key(&name);
+            let Some(group) = groups.get_mut(&key) else {
+                continue;
+            };
+            let code = Some(code);
+            if let Some(pos) = group
+                .iter()
+                .position(|&e| self.g.entries[e as usize].code == code)
+            {
+                group[..=pos].rotate_right(1);
+                if let Some(hit) = self.g.index.get_mut(&key) {
+                    hit.0 = group[0];
+                }
+            }
+        }
+        for group in groups.into_values() {
+            let all: Box<[u32]> = group.into();
+            for &e in all.iter() {
+                self.g.shared.insert(e, all.clone());
+            }
+        }
     }
 
     /// `Pernis` from `Pernis Rotterdam` is usable; `Nieuwe` from `Nieuwe Pekela` is not.
@@ -387,6 +509,57 @@ mod tests {
         );
         assert_eq!(show(&g().resolve(Some("Best"), "")), "Best=GM0753");
         assert_eq!(show(&g().resolve(Some("Heel Nederland"), "  ")), "");
+    }
+
+    /// Issue 13, point 11: ads about Rozenburg (Rotterdam) went to the business park of
+    /// that name in Haarlemmermeer.
+    #[test]
+    fn shared_place_names_follow_context_then_the_prior() {
+        let rozenburg = |field: Option<&str>, text: &str, near: &[&str]| {
+            show(&g().resolve_near(field, text, near))
+        };
+        // No context: the prior (the village of about 12,000 people).
+        assert_eq!(
+            rozenburg(None, "Nieuw in Rozenburg!", &[]),
+            "Rozenburg=GM0599"
+        );
+        assert_eq!(
+            g().lookup("Rozenburg")
+                .unwrap()
+                .municipality_code
+                .as_deref(),
+            Some("GM0599")
+        );
+        // Another place of the ad, or a fixed line's area code, points to Haarlemmermeer.
+        assert_eq!(
+            rozenburg(
+                None,
+                "Ontvangst in Rozenburg, ook escort naar Hoofddorp.",
+                &[]
+            ),
+            "Rozenburg=GM0394"
+        );
+        assert_eq!(
+            rozenburg(Some("Rozenburg"), "Ook naar Haarlem", &[]),
+            "Rozenburg=GM0394, Haarlem=GM0392"
+        );
+        assert_eq!(
+            rozenburg(None, "Regio Rozenburg", &["GM0392"]),
+            "Rozenburg=GM0394"
+        );
+        // Amsterdam (020) is in the province of Haarlemmermeer, not of Rotterdam.
+        assert_eq!(
+            rozenburg(None, "Regio Rozenburg", &["GM0363"]),
+            "Rozenburg=GM0394"
+        );
+        // Rotterdam context keeps the village; so does a tie.
+        assert_eq!(
+            rozenburg(None, "Rozenburg, ook Maassluis en Schiedam", &["GM0392"]),
+            "Rozenburg=GM0599, Maassluis=GM0556, Schiedam=GM0606"
+        );
+        // Other shared names: the most populous place of the name without context.
+        assert_eq!(rozenburg(Some("Velp"), "", &[]), "Velp=GM0275");
+        assert_eq!(rozenburg(Some("Velp"), "", &["GM1982"]), "Velp=GM1982");
     }
 
     #[test]

@@ -8,9 +8,48 @@ use crate::extract::text::ascii_alnum_end;
 
 /// Words after which a stoplisted name (`Best`, `Putten`) counts as a place.
 const CONTEXT_WORDS: &[&str] = &[
-    "in", "te", "uit", "bij", "nabij", "rond", "rondom", "regio", "omgeving", "omg", "vanuit",
-    "naar", "gemeente",
+    "in",
+    "te",
+    "uit",
+    "bij",
+    "nabij",
+    "rond",
+    "rondom",
+    "regio",
+    "omgeving",
+    "omg",
+    "vanuit",
+    "naar",
+    "gemeente",
+    "vestiging",
+    "to",
+    "near",
+    "around",
 ];
+/// Labels that, with a colon, announce a place (`Plaats: Oss`, `Location: Ede`).
+const LABEL_WORDS: &[&str] = &[
+    "plaats",
+    "woonplaats",
+    "standplaats",
+    "locatie",
+    "location",
+    "area",
+    "city",
+    "stad",
+    "werkgebied",
+    "regio",
+    "omgeving",
+    "gemeente",
+    "vestiging",
+    "adres",
+    "address",
+    "place",
+    "town",
+    "dorp",
+    "wijk",
+];
+/// Names with keys this short need context in free text (see [`Words::context_before`]).
+const MAX_SHORT_NAME: usize = 4;
 /// A one-word match ending like this and followed by a number is a street address.
 const STREET_SUFFIXES: &[&str] = &[
     "straat", "weg", "laan", "plein", "kade", "gracht", "singel", "dreef", "steeg", "pad",
@@ -27,7 +66,10 @@ impl Gazetteer {
     /// and at least 3 letters; a longer match needs a capitalised last word and a
     /// capitalised or particle (`den`, `'s`) first word; names in `text_stoplist.txt`
     /// (`Best`, `Echt`, `Heel`) count only right after a context word (`in`, `te`,
-    /// `regio`, …); a street-like word before a house number is an address.
+    /// `regio`, … but not across a full stop), a label and colon (`Plaats:`), 📍 or a
+    /// postcode, or before `e.o.`; names of at most four letters (`Oss`, `Reth`) need the
+    /// same, or a line of their own, or to go on a list of places (`naar Oss en Uden`); a
+    /// street-like word before a house number is an address.
     pub fn find_in_text(&self, text: &str) -> Vec<Place> {
         let mut ids = Vec::new();
         self.scan(text, true, &mut ids);
@@ -39,6 +81,8 @@ impl Gazetteer {
         let words = Words::new(text);
         let mut key = String::with_capacity(self.max_key_len);
         let mut i = 0;
+        // Token index just after the last place found: a list (`naar Oss en Uden`) goes on.
+        let mut after_place = usize::MAX;
         while i < words.len() {
             if strict && !(words.toks[i].cap || is_particle(words.word(i))) {
                 // No name can start here under the capitalisation rule (see `acceptable`).
@@ -48,7 +92,7 @@ impl Gazetteer {
             let mut best: Option<(usize, u32)> = None;
             key.clear();
             for n in 1..=MAX_NGRAM.min(words.len() - i) {
-                if n > 1 && words.toks[i + n - 1].break_before {
+                if n > 1 && words.toks[i + n - 1].break_before() {
                     break;
                 }
                 key.push_str(words.word(i + n - 1));
@@ -59,7 +103,8 @@ impl Gazetteer {
                     break;
                 };
                 if let Some((entry, stop)) = ngram.hit {
-                    if words.acceptable(i, n, stop, &key, strict) {
+                    let listed = words.continues_list(i, after_place);
+                    if words.acceptable(i, n, stop, &key, strict, listed) {
                         best = Some((n, entry));
                     }
                 }
@@ -70,6 +115,7 @@ impl Gazetteer {
             if let Some((n, hit)) = best {
                 out.push(hit);
                 i += n;
+                after_place = i;
             } else {
                 i += 1;
             }
@@ -109,8 +155,17 @@ struct Token {
     folded: bool,
     /// Starts with a capital letter or a digit in the original text.
     cap: bool,
+    /// What stood between it and the word before: the class bits [`HARD`] (punctuation
+    /// other than a [`soft_separator`]), [`NEWLINE`], [`COLON`] and [`PIN`] (📍).
+    before: u8,
+}
+
+impl Token {
     /// Punctuation other than a [`soft_separator`] came before it.
-    break_before: bool,
+    #[inline]
+    fn break_before(&self) -> bool {
+        self.before & HARD != 0
+    }
 }
 
 /// The replacement words of [`Token::canon`]; index 0 is "none".
@@ -122,6 +177,12 @@ const CANON: [&str; 3] = ["", "st", "ad"];
 const ALNUM: u8 = 1;
 const CAP: u8 = 2;
 const HARD: u8 = 4;
+/// A line break (also [`HARD`]); a colon (also [`HARD`]); the 📍 emoji (`Token::before` only).
+const NEWLINE: u8 = 8;
+const COLON: u8 = 16;
+const PIN: u8 = 32;
+/// A full stop (`Token::before` only; a soft separator, as in `St. Oedenrode`).
+const DOT: u8 = 64;
 static CLASS: [u8; 256] = {
     let mut t = [0u8; 128 + 128];
     let mut b = 0;
@@ -135,7 +196,15 @@ static CLASS: [u8; 256] = {
             c,
             b' ' | b'\t' | b'-' | b'.' | b'/' | b'\'' | b'`' | b'\x0b' | b'\x0c'
         ) {
-            0
+            if c == b'.' {
+                DOT
+            } else {
+                0
+            }
+        } else if c == b'\n' {
+            HARD | NEWLINE
+        } else if c == b':' {
+            HARD | COLON
         } else {
             HARD
         };
@@ -179,7 +248,7 @@ impl Words {
             toks: Vec::with_capacity(text.len() / 5 + 8),
         };
         let bytes = text.as_bytes();
-        let mut hard = false;
+        let mut gap = 0u8;
         let mut i = 0;
         // Byte-wise: nearly all ad text is ASCII, and this loop sees every byte.
         while i < bytes.len() {
@@ -192,13 +261,13 @@ impl Words {
                     // The word goes on with other characters (`Düsseldorf`): fold it.
                     let at = w.folded.len();
                     w.folded.push_str(&w.lower[start..i]);
-                    i = w.fold_word(text, i, at, cap, hard);
+                    i = w.fold_word(text, i, at, cap, gap);
                 } else {
-                    w.push(start, i, false, cap, hard);
+                    w.push(start, i, false, cap, gap);
                 }
-                hard = false;
+                gap = 0;
             } else if bytes[i] < 0x80 {
-                hard |= class & HARD != 0;
+                gap |= class & (HARD | NEWLINE | COLON | DOT);
                 i += 1;
             } else {
                 let c = text[i..].chars().next().expect("i is a char boundary");
@@ -206,13 +275,15 @@ impl Words {
                 match fold_char(c, &mut w.folded) {
                     Some(true) => {
                         let cap = c.is_uppercase() || c.is_numeric();
-                        i = w.fold_word(text, i + c.len_utf8(), at, cap, hard);
-                        hard = false;
+                        i = w.fold_word(text, i + c.len_utf8(), at, cap, gap);
+                        gap = 0;
                     }
                     // Invisible characters and marks outside a word change nothing.
                     Some(false) => i += c.len_utf8(),
                     None => {
-                        hard |= !(soft_separator(c) || c.is_whitespace());
+                        if !(soft_separator(c) || c.is_whitespace()) {
+                            gap |= if c == '📍' { HARD | PIN } else { HARD };
+                        }
                         i += c.len_utf8();
                     }
                 }
@@ -222,21 +293,21 @@ impl Words {
         w
     }
 
-    fn push(&mut self, start: usize, end: usize, folded: bool, cap: bool, break_before: bool) {
+    fn push(&mut self, start: usize, end: usize, folded: bool, cap: bool, before: u8) {
         self.toks.push(Token {
             start: start as u32,
             end: end as u32,
             canon: 0,
             folded,
             cap,
-            break_before,
+            before,
         });
     }
 
     /// Folds the rest of a word from `text[i..]` into [`Words::folded`], where the word
     /// started at `at`: letters and digits, with invisible characters and marks dropped.
     /// Pushes the token and returns where the word ends.
-    fn fold_word(&mut self, text: &str, mut i: usize, at: usize, cap: bool, hard: bool) -> usize {
+    fn fold_word(&mut self, text: &str, mut i: usize, at: usize, cap: bool, gap: u8) -> usize {
         let bytes = text.as_bytes();
         while i < bytes.len() {
             let b = bytes[i];
@@ -254,7 +325,7 @@ impl Words {
             }
             i += c.len_utf8();
         }
-        self.push(at, self.folded.len(), true, cap, hard);
+        self.push(at, self.folded.len(), true, cap, gap);
         i
     }
 
@@ -268,7 +339,7 @@ impl Words {
             match self.text(&t).as_bytes() {
                 [b's', b'i', b'n', b't'] => t.canon = 1,
                 [b'a', b'a', b'n'] => {
-                    if let Some(next) = self.toks.get(r + 1).filter(|n| !n.break_before) {
+                    if let Some(next) = self.toks.get(r + 1).filter(|n| !n.break_before()) {
                         if matches!(
                             self.text(next).as_bytes(),
                             [b'd', b'e'] | [b'd', b'e', b'n']
@@ -310,7 +381,15 @@ impl Words {
     }
 
     /// The precision rules of [`Gazetteer::find_in_text`] for words `i..i + n`.
-    fn acceptable(&self, i: usize, n: usize, stop: bool, key: &str, strict: bool) -> bool {
+    fn acceptable(
+        &self,
+        i: usize,
+        n: usize,
+        stop: bool,
+        key: &str,
+        strict: bool,
+        listed: bool,
+    ) -> bool {
         let (first, last) = (&self.toks[i], &self.toks[i + n - 1]);
         if n == 1 && key.len() < 3 {
             return false;
@@ -318,16 +397,88 @@ impl Words {
         if strict && !(last.cap && (first.cap || is_particle(self.word(i)))) {
             return false;
         }
-        let after_context =
-            i > 0 && !first.break_before && CONTEXT_WORDS.contains(&self.word(i - 1));
-        if stop && !after_context {
+        if stop && !self.context_before(i) && !self.area_after(i, n) {
+            return false;
+        }
+        // Short names (`Ee`, `Reth`, `Oss`) turn up in noise and foreign words: in free
+        // text they need a place word, a label, a postcode or a line of their own.
+        let short = key.len() <= MAX_SHORT_NAME;
+        let context =
+            || listed || self.context_before(i) || self.own_line(i, n) || self.area_after(i, n);
+        if strict && short && !context() {
             return false;
         }
         let address = n == 1
             && STREET_SUFFIXES.iter().any(|s| key.ends_with(s))
-            && (i + 1 < self.len() && !self.toks[i + 1].break_before)
+            && (i + 1 < self.len() && !self.toks[i + 1].break_before())
             && self.word(i + 1).starts_with(|c: char| c.is_ascii_digit());
         !address
+    }
+}
+
+impl Words {
+    /// Words `i..` follow a place word (`in Oss`, `regio Ee`), a label and colon
+    /// (`Plaats: Oss`), the 📍 emoji or a postcode (`5351 AB Oss`).
+    fn context_before(&self, i: usize) -> bool {
+        if i == 0 {
+            return false;
+        }
+        let (first, prev) = (&self.toks[i], self.word(i - 1));
+        if first.before & PIN != 0 {
+            return true;
+        }
+        // `omgeving. Echt een aanrader`: a full stop ends the context (`omg.` does not).
+        let stop_between = first.before & DOT != 0 && prev != "omg";
+        if !first.break_before() && !stop_between && CONTEXT_WORDS.contains(&prev) {
+            return true;
+        }
+        if first.before & (COLON | NEWLINE) == COLON && LABEL_WORDS.contains(&prev) {
+            return true;
+        }
+        let digits = |w: &str| w.len() == 4 && w.bytes().all(|b| b.is_ascii_digit());
+        let letters = |w: &str| w.len() == 2 && w.bytes().all(|b| b.is_ascii_lowercase());
+        let postcode = match prev.len() {
+            6 => digits(&prev[..4]) && letters(&prev[4..]),
+            2 => i >= 2 && letters(prev) && digits(self.word(i - 2)),
+            _ => false,
+        };
+        postcode && !first.break_before()
+    }
+
+    /// Word `i` goes on a list of places that ended at `after_place`: right after it
+    /// (`Oss, Uden`) or after `en`, `and`, `of`, `or` (`naar Oss en Uden`).
+    fn continues_list(&self, i: usize, after_place: usize) -> bool {
+        let same_line = |k: usize| self.toks[k].before & NEWLINE == 0;
+        match i.checked_sub(after_place) {
+            Some(0) => same_line(i),
+            Some(1) => {
+                same_line(i)
+                    && same_line(i - 1)
+                    && matches!(self.word(i - 1), "en" | "and" | "of" | "or")
+            }
+            _ => false,
+        }
+    }
+
+    /// Words `i..i + n` stand on a line of their own (a place field of an HTML page).
+    fn own_line(&self, i: usize, n: usize) -> bool {
+        let line_before = i == 0 || self.toks[i].before & NEWLINE != 0;
+        let line_after = self.toks.get(i + n).is_none_or(|t| t.before & NEWLINE != 0);
+        line_before && line_after
+    }
+
+    /// Words `i..i + n` are followed by `e.o.` / `en omgeving` / `en omstreken`.
+    fn area_after(&self, i: usize, n: usize) -> bool {
+        let next = |k: usize| (i + n + k < self.len()).then(|| &self.toks[i + n + k]);
+        let word = |k: usize| {
+            next(k)
+                .filter(|t| t.before & NEWLINE == 0)
+                .map(|_| self.word(i + n + k))
+        };
+        matches!(
+            (word(0), word(1)),
+            (Some("eo"), _) | (Some("e"), Some("o")) | (Some("en"), Some("omgeving" | "omstreken"))
+        )
     }
 }
 
@@ -438,6 +589,30 @@ mod tests {
             "EEN NIEUWE MEID!!! Dames uit Polen. Echt de Beste van Nederland. Boven op de Berg, Het Veen.",
         ] {
             assert_eq!(g().find_in_text(t), [], "{t}");
+        }
+    }
+
+    /// Issue 13, point 10: random bytes read as text gave places such as "Reth" and "Ee".
+    #[test]
+    fn short_names_need_context() {
+        for t in [
+            "x9 Reth Qz Ee Pw Ee E e",
+            "Zo Goes het: Urk, Tiel, Epe en Ede zijn namen.",
+            "Lieve Oss fan, bel Uden",
+        ] {
+            assert_eq!(show(&g().find_in_text(t)), "", "{t}");
+        }
+        for (t, want) in [
+            ("Ik ontvang in Oss.", "Oss=GM0828"),
+            ("Plaats: Ede", "Ede=GM0228"),
+            ("Privé 📍 Goes", "Goes=GM0664"),
+            ("Adres: Kerkstraat 1, 5401 AB Uden", "Uden=GM1991"),
+            ("Urk e.o., incall en outcall", "Urk=GM0184"),
+            ("Lieve dame\nTiel\nBel nu", "Tiel=GM0281"),
+            ("Regio Ees en omgeving", "Ees=GM1681"),
+            ("Vestiging Epe.", "Epe=GM0232"),
+        ] {
+            assert_eq!(show(&g().find_in_text(t)), want, "{t}");
         }
     }
 
