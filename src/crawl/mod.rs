@@ -314,6 +314,7 @@ pub async fn crawl_site_with_evidence(
             licence_field: page.licence.as_deref(),
             phone_values: &page.phone_values,
             links: &page.links,
+            site_region: &site.region,
         });
         stats.ads_seen += 1;
         // The fetch, the ad and its version, the frontier and the counters: one commit.

@@ -103,6 +103,8 @@ pub struct AdInput<'a> {
     pub phone_values: &'a [String],
     /// Every link target in the ad.
     pub links: &'a [String],
+    /// Municipality codes the site covers (`site.region`): context for shared place names.
+    pub site_region: &'a [String],
 }
 
 /// Extraction with its lookups: the gazetteer and the licence numbers of the newest
@@ -138,7 +140,10 @@ impl Extractor<'_> {
             }
         }
         let body_text = format!("{}\n{}", ad.title, ad.body);
-        let near = self.area_municipalities(&found.phones);
+        // Context for shared place names: the area codes of the fixed lines, then the
+        // municipalities the site covers.
+        let mut near = self.area_municipalities(&found.phones);
+        near.extend(ad.site_region.iter().map(String::as_str));
         found.places = self
             .gazetteer
             .resolve_near(ad.place_field, &body_text, &near);
@@ -242,6 +247,49 @@ fn merge_numbers(into: &mut Vec<LicenceNumber>, more: Vec<LicenceNumber>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 13, point 11: a regional site's municipalities are context for a shared
+    /// place name, after the ad's own places and area codes.
+    #[test]
+    fn the_site_region_resolves_a_shared_place_name() {
+        let known = licence::KnownNumbers::default();
+        let x = Extractor {
+            gazetteer: Gazetteer::embedded(),
+            known_numbers: &known,
+        };
+        let place = |region: &[String], body: &str| {
+            x.ad(&AdInput {
+                title: "Nieuw",
+                body,
+                site_region: region,
+                ..AdInput::default()
+            })
+            .places
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}={}",
+                    p.name,
+                    p.municipality_code.as_deref().unwrap_or("-")
+                )
+            })
+            .collect::<Vec<_>>()
+        };
+        let haarlemmermeer = ["GM0394".to_string()];
+        // Without context the prior: the village of Rotterdam.
+        assert_eq!(place(&[], "Ontvangst in Rozenburg."), ["Rozenburg=GM0599"]);
+        // On a site for the Haarlemmermeer region, the business park there.
+        assert_eq!(
+            place(&haarlemmermeer, "Ontvangst in Rozenburg."),
+            ["Rozenburg=GM0394"]
+        );
+        // The ad's own place and fixed line, both Rotterdam, outweigh the site's region.
+        let mixed = place(
+            &haarlemmermeer,
+            "Ontvangst in Rozenburg, ook in Rotterdam. Bel 010-4120000",
+        );
+        assert_eq!(mixed[0], "Rozenburg=GM0599");
+    }
 
     fn document(input: &str) -> Extraction {
         let known = licence::KnownNumbers::default();

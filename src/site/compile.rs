@@ -39,6 +39,9 @@ pub struct Site {
     pub ad_links_css: String,
     pub next_page: Option<Selector>,
     pub fields: AdFields,
+    /// Municipality codes the site covers (`site.region`); empty for a national site.
+    /// Context when an ad names a place that several municipalities share.
+    pub region: Vec<String>,
 }
 
 /// How a site's pages are fetched (`site.render`).
@@ -185,6 +188,18 @@ pub fn compile_str(file: &Path, text: &str) -> Result<Site, SiteError> {
             "moet minstens 1 zijn".into(),
         ));
     }
+    let region = s.region.unwrap_or_default();
+    for (i, code) in region.iter().enumerate() {
+        let valid = code.len() == 6
+            && code.starts_with("GM")
+            && code[2..].bytes().all(|b| b.is_ascii_digit());
+        if !valid {
+            return Err(bad(
+                &format!("site.region[{i}]"),
+                format!("{code:?} is geen gemeentecode (GM gevolgd door vier cijfers)"),
+            ));
+        }
+    }
     let render = match s.render.as_deref() {
         None => Render::default(),
         Some(value) => Render::parse(value).ok_or_else(|| {
@@ -219,6 +234,7 @@ pub fn compile_str(file: &Path, text: &str) -> Result<Site, SiteError> {
             None => None,
         },
         fields: compile_fields(raw.ad, &bad)?,
+        region,
     };
     for (i, u) in site.start_urls.iter().enumerate() {
         if !site.allows_host(u) {
@@ -340,6 +356,26 @@ phone = { selector = "a[href^='tel:']", attr = "href", all = true }
         let phone = site.fields.phone.unwrap();
         assert!(phone.all);
         assert_eq!(phone.attr.as_deref(), Some("href"));
+    }
+
+    #[test]
+    fn region_holds_municipality_codes() {
+        let with = |region: &str| {
+            compile(&GOOD.replace(
+                "requests_per_minute = 30",
+                &format!("requests_per_minute = 30\nregion = {region}"),
+            ))
+        };
+        assert_eq!(
+            with(r#"["GM0394", "GM0392"]"#).unwrap().region,
+            ["GM0394", "GM0392"]
+        );
+        assert!(compile(GOOD).unwrap().region.is_empty());
+        let msg = with(r#"["GM0394", "Haarlem"]"#).unwrap_err().to_string();
+        assert!(
+            msg.contains("site.region[1]") && msg.contains("Haarlem"),
+            "{msg}"
+        );
     }
 
     #[test]

@@ -25,6 +25,9 @@ pub struct SiteSection {
     pub enabled: Option<bool>,
     /// `"http"` (default) or `"chromium"`; checked by [`super::compile`].
     pub render: Option<String>,
+    /// The municipalities (CBS codes) the site covers, if it is regional: context for place
+    /// names that several municipalities share.
+    pub region: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]
