@@ -165,12 +165,15 @@ fn report(file: &str) -> Vec<String> {
     failed
 }
 
-/// The blind set (`tools/make_claimed_numbers_blind.py`), written by someone who saw
-/// neither the extractor nor the other generator, and measured once when the fix was
-/// done: its figures are printed, not tuned for.
+/// The blind sets (`tools/make_claimed_numbers_blind.py`), written by someone who saw
+/// neither the extractor nor the other generator. Seed 4242 was measured once and then
+/// used in development (its first figures are in the README); seed 4343 was kept apart
+/// and measured at the end. Their figures are printed; the thresholds hold the two seeds
+/// above, so a regression here shows in the output, not as a failure.
 #[test]
-fn claimed_numbers_on_the_blind_set() {
+fn claimed_numbers_on_the_blind_sets() {
     let _ = report("claimed_numbers_blind.jsonl");
+    let _ = report("claimed_numbers_blind_4343.jsonl");
 }
 
 #[test]

@@ -435,3 +435,37 @@ async fn a_decision_on_a_version_the_person_did_not_see_is_refused() {
     assert!(r.is_err(), "confirmed a version the person never saw");
     assert_eq!(h.flags_of("a6").await[0].status, "new");
 }
+
+/// Issue 19, point 5: a licensed business that shows its valid licence and its phone on
+/// one line raises no flag (the phone was taken as a second, unknown licence number);
+/// and where a number is unknown, the explanation quotes that number, never the phone.
+#[tokio::test]
+async fn a_valid_licence_with_the_phone_on_the_same_line_raises_no_flag() {
+    let h = Harness::start(&[("ok", "Rotterdam"), ("onbekend", "Rotterdam")]).await;
+    h.change("ok", |a| {
+        a.phone = LICENSED_PHONE.into();
+        a.licence = Some(format!("{LICENCE}, bel {LICENSED_PHONE}"));
+    });
+    h.change("onbekend", |a| {
+        a.licence = Some(format!("ESC-2026-0999 en tel {PHONE}"));
+    });
+    h.crawl_and_match().await;
+    assert_eq!(
+        h.flags_of("ok").await,
+        Vec::<FlagRow>::new(),
+        "a licensed business is not flagged"
+    );
+    let flags = h.flags_of("onbekend").await;
+    let unknown: Vec<&FlagRow> = flags
+        .iter()
+        .filter(|f| f.rule == "unknown_licence_number")
+        .collect();
+    assert_eq!(unknown.len(), 1, "{flags:?}");
+    let e = &unknown[0].explanation;
+    assert!(e.contains("ESC-2026-0999"), "{e}");
+    let digits: String = PHONE.chars().filter(char::is_ascii_digit).collect();
+    assert!(
+        !e.contains(PHONE) && !e.contains(&digits[2..]) && !e.contains("tel "),
+        "the explanation quotes the phone: {e}"
+    );
+}

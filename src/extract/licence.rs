@@ -305,6 +305,8 @@ fn dedup(found: Vec<LicenceNumber>) -> Vec<LicenceNumber> {
 fn find_labelled(cleaned: &Cleaned, text: &str, label: &Regex, names: bool) -> Vec<LicenceNumber> {
     let t = cleaned.text.as_str();
     let mut found = Vec::new();
+    // The ad's phones, found once and only when a bare number after a label needs them.
+    let ad_phones = AdPhones::new(t);
     for m in label.find_iter(t) {
         if other_register_before(t, m.start()) {
             continue;
@@ -324,7 +326,8 @@ fn find_labelled(cleaned: &Cleaned, text: &str, label: &Regex, names: bool) -> V
         }
         let (mut from, mut first) = (m.end(), true);
         while let Some(value) = number_after(t, from, first) {
-            if !is_claimed_number(&t[value.clone()]) || is_the_ads_phone(t, &value, first) {
+            if !is_claimed_number(&t[value.clone()]) || is_the_ads_phone(&ad_phones, &value, first)
+            {
                 break;
             }
             let mut n = number(cleaned, text, value.clone(), m.start()..value.end);
@@ -570,7 +573,7 @@ fn list_after_header(t: &str, from: usize) -> Vec<(Option<String>, Range<usize>)
             if international
                 || !looks_like_number(token)
                 || !is_claimed_number(token)
-                || is_the_ads_phone(t, &span, false)
+                || is_the_ads_phone(&AdPhones::new(t), &span, false)
             {
                 break;
             }
@@ -664,7 +667,8 @@ fn is_claimed_number(value: &str) -> bool {
 ///   bare run of digits (`Vergunningnummer: 0309415651`) is the number the ad claims, even
 ///   when its digits would make a valid phone: the notation is the only evidence, and
 ///   some registers number that way. So is `0622-2026-59` (a year in the middle).
-fn is_the_ads_phone(t: &str, value: &Range<usize>, first: bool) -> bool {
+fn is_the_ads_phone(ad: &AdPhones<'_>, value: &Range<usize>, first: bool) -> bool {
+    let t = ad.text;
     let Some(raw) = phone_at(t, value) else {
         return false;
     };
@@ -674,9 +678,31 @@ fn is_the_ads_phone(t: &str, value: &Range<usize>, first: bool) -> bool {
     let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
     let national = digits.trim_start_matches('0');
     // Elsewhere in the ad (the phone scanner leaves out what stands after a label).
-    super::phone::find_phones(t)
-        .iter()
-        .any(|p| p.e164.ends_with(national) && national.len() >= 9)
+    national.len() >= 9 && ad.e164().iter().any(|e| e.ends_with(national))
+}
+
+/// The phones of an ad's text, scanned on first use: most ads never need them.
+struct AdPhones<'t> {
+    text: &'t str,
+    e164: std::cell::OnceCell<Vec<String>>,
+}
+
+impl<'t> AdPhones<'t> {
+    fn new(text: &'t str) -> AdPhones<'t> {
+        AdPhones {
+            text,
+            e164: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn e164(&self) -> &[String] {
+        self.e164.get_or_init(|| {
+            super::phone::find_phones(self.text)
+                .into_iter()
+                .map(|p| p.e164)
+                .collect()
+        })
+    }
 }
 
 /// The phone the scanner reads at `value`'s start, as written, when it covers `value`
