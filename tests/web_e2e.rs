@@ -477,9 +477,16 @@ async fn review_ui_in_headless_chromium_runs_no_payload() {
         "{decisions:?}"
     );
     let object = format!("flag:{target_id}");
-    let audit = review::audit_log(&store, Some(RESEARCHER.0), Some(&object), None, 1000)
-        .await
-        .unwrap();
+    let audit = review::audit_log(
+        &store,
+        &review::Scope::All,
+        Some(RESEARCHER.0),
+        Some(&object),
+        None,
+        1000,
+    )
+    .await
+    .unwrap();
     let actions: Vec<&str> = audit.iter().map(|a| a.action.as_str()).collect();
     assert!(actions.contains(&"flag_confirm"), "{actions:?}");
     assert!(actions.contains(&"view"), "{actions:?}");

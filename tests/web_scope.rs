@@ -422,6 +422,15 @@ async fn store_queries_apply_the_scope_too() {
     let counts = rv::monitor_counts(&store, &scope).await.unwrap();
     assert_eq!(counts.len(), 1, "{counts:?}");
     assert_eq!((counts[0].1.as_str(), counts[0].2), ("confirmed", 2));
+    // The audit log and the users are for staff only, in the store as in the handlers.
+    assert!(rv::audit_log(&store, &scope, None, None, None, 10)
+        .await
+        .is_err());
+    assert!(users::list_users(&store, &scope).await.is_err());
+    assert!(!rv::audit_log(&store, &Scope::All, None, None, None, 10)
+        .await
+        .unwrap()
+        .is_empty());
     let menus = rv::filter_choices(&store, &scope).await.unwrap();
     assert_eq!(menus.municipalities.len(), 1);
     assert_eq!(menus.sites, ["demo-escort"]);

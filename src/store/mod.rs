@@ -34,6 +34,9 @@ pub enum StoreError {
     /// A write that conflicts with what is stored; the message is Dutch and for people.
     #[error("{0}")]
     Conflict(String),
+    /// A query outside the scope of the user it serves (see `scope::Scope`).
+    #[error("buiten het bereik van deze gebruiker")]
+    OutOfScope,
     /// The stored data breaks a rule of the schema (found after the migrations).
     #[error("database integrity: {0}")]
     Integrity(String),

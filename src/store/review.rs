@@ -978,11 +978,13 @@ pub struct AuditRow {
 /// Audit entries, newest first, optionally for one actor or object; `before` pages by id.
 pub async fn audit_log(
     store: &Store,
+    scope: &Scope,
     actor: Option<&str>,
     object: Option<&str>,
     before: Option<i64>,
     limit: i64,
 ) -> Result<Vec<AuditRow>> {
+    scope.require_staff()?;
     Ok(sqlx::query(
         "SELECT id, at, actor, action, object, detail FROM audit_log
          WHERE (?1 IS NULL OR actor = ?1) AND (?2 IS NULL OR object = ?2) AND (?3 IS NULL OR id < ?3)

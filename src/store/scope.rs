@@ -49,6 +49,15 @@ impl Scope {
         matches!(self, Scope::All)
     }
 
+    /// Refuse a query that only review staff may run (the audit log, the users): a
+    /// municipality's scope never reaches it, whatever a handler forgets.
+    pub fn require_staff(&self) -> Result<(), super::StoreError> {
+        match self {
+            Scope::All => Ok(()),
+            Scope::Municipality(_) => Err(super::StoreError::OutOfScope),
+        }
+    }
+
     /// `AND` the condition that the flag row `alias` is visible.
     pub fn and_flag<'a>(&'a self, q: &mut QueryBuilder<'a, Sqlite>, alias: &str) {
         if let Scope::Municipality(code) = self {
@@ -116,6 +125,14 @@ mod tests {
         assert!(!s.sees_flag("confirmed", Some("GM0599")));
         assert!(!s.sees_flag("confirmed", None));
         assert!(Scope::All.sees_flag("new", None));
+    }
+
+    #[test]
+    fn staff_queries_refuse_a_municipality() {
+        assert!(Scope::All.require_staff().is_ok());
+        assert!(Scope::Municipality("GM0518".into())
+            .require_staff()
+            .is_err());
     }
 
     #[test]

@@ -86,7 +86,8 @@ pub async fn user_by_name(store: &Store, name: &str) -> Result<Option<UserRow>> 
 }
 
 /// Every user, by name.
-pub async fn list_users(store: &Store) -> Result<Vec<UserRow>> {
+pub async fn list_users(store: &Store, scope: &super::scope::Scope) -> Result<Vec<UserRow>> {
+    scope.require_staff()?;
     Ok(
         sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY name"))
             .fetch_all(store.pool())

@@ -56,6 +56,7 @@ pub async fn get_audit(
     let (actor, object) = (opt(&p.actor), opt(&p.object));
     let entries = rv::audit_log(
         &state.store,
+        &session.scope(),
         actor.as_deref(),
         object.as_deref(),
         before,
@@ -99,7 +100,7 @@ async fn users_page(
     let page = UsersPage {
         chrome: Some(session.chrome("users")),
         csrf: session.csrf.clone(),
-        users: users::list_users(&state.store).await?,
+        users: users::list_users(&state.store, &session.scope()).await?,
         message,
     };
     Ok(Html(page.render()?))

@@ -33,6 +33,8 @@ impl From<StoreError> for WebError {
     fn from(e: StoreError) -> WebError {
         match e {
             StoreError::Conflict(m) => WebError::Conflict(m),
+            // As if it did not exist (DESIGN: a municipality gets 404 for the rest).
+            StoreError::OutOfScope => WebError::NotFound,
             other => WebError::Internal(other.to_string()),
         }
     }
