@@ -250,6 +250,10 @@ async fn a_municipality_user_sees_nothing_of_other_territories_or_undecided_sign
         .collect();
     let forbidden = forbidden(&store).await;
     assert!(forbidden.len() > 50, "{forbidden:?}");
+    println!(
+        "{} strings of other territories and undecided signals",
+        forbidden.len()
+    );
     // The linked ads of the shared flag are what the review found leaking: their names
     // are among the forbidden strings.
     let linked_names = texts(
@@ -336,6 +340,7 @@ async fn a_municipality_user_sees_nothing_of_other_territories_or_undecided_sign
     }
     // The walk reached the queue, its filters and pages, the monitor and both flags.
     assert!(ok_pages >= 6, "only {ok_pages} pages: {seen:?}");
+    println!("{ok_pages} pages walked, {} addresses tried", seen.len());
 
     // The confirmed flag with the shared phone lists no other ad: every other ad with
     // that phone is in another territory or undecided.
