@@ -4,9 +4,6 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
-
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Request, StatusCode};
 use axum::Router;
@@ -18,34 +15,6 @@ use webwacht::web::{self, AppState};
 
 const PASSWORD: &str = "een lang genoeg wachtwoord";
 
-/// The demo's data dir, made once per test binary by the real binary.
-fn fixture() -> &'static Path {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap().keep();
-        let out = common::webwacht(&dir, &["demo", "--no-serve"]);
-        assert!(
-            out.status.success(),
-            "demo failed: {}",
-            common::stderr(&out)
-        );
-        dir
-    })
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
-}
-
 /// A private copy of the demo database with a researcher, a coordinator and a
 /// municipality user (Rotterdam), and the app on it.
 struct Env {
@@ -56,7 +25,7 @@ struct Env {
 
 async fn env() -> Env {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(fixture(), dir.path());
+    common::copy_dir(common::demo_fixture(), dir.path());
     let db = dir.path().join("webwacht.db");
     let store = Store::connect(&format!("sqlite://{}", db.display()))
         .await

@@ -15,8 +15,7 @@ mod common;
 mod web_support;
 
 use std::collections::{BTreeSet, VecDeque};
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::path::Path;
 
 use axum::http::StatusCode;
 use sqlx::Row;
@@ -27,29 +26,6 @@ use webwacht::web::{self, AppState};
 
 const PASSWORD: &str = "een lang genoeg wachtwoord";
 const OWN: &str = "GM0518";
-
-fn fixture() -> &'static Path {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap().keep();
-        let out = common::webwacht(&dir, &["demo", "--no-serve"]);
-        assert!(out.status.success(), "demo: {}", common::stderr(&out));
-        dir
-    })
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
-}
 
 async fn ids(store: &Store, sql: &str) -> Vec<i64> {
     sqlx::query_scalar(sql)
@@ -99,7 +75,7 @@ async fn decide(store: &Store, id: i64, to: &str) {
 /// The demo database with the decisions described above; returns the store and the id of
 /// the Den Haag flag whose phone is shared.
 async fn decided_demo(dir: &Path) -> (Store, i64) {
-    copy_dir(fixture(), dir);
+    common::copy_dir(common::demo_fixture(), dir);
     let store = Store::connect(&format!("sqlite://{}", dir.join("webwacht.db").display()))
         .await
         .unwrap();

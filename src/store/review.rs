@@ -511,11 +511,11 @@ pub async fn flag_detail(store: &Store, scope: &Scope, id: i64) -> Result<Option
     let linked = linked_ads(store, scope, ad_id, &phones).await?;
     let id: i64 = r.get(0);
     let observations = observations(store, id).await?;
-    let followed_by = follower(store, scope, id).await?;
+    let followed_by = visible_flag_by(store, scope, "follows_flag_id", id).await?;
     Ok(Some(FlagDetail {
         id,
         follows_flag_id: match r.get::<Option<i64>, _>(32) {
-            Some(f) => visible_flag(store, scope, f).await?,
+            Some(f) => visible_flag_by(store, scope, "id", f).await?,
             None => None,
         },
         followed_by,
@@ -705,17 +705,16 @@ pub async fn observations(store: &Store, flag_id: i64) -> Result<Vec<Observation
     .collect())
 }
 
-/// `flag_id` if `scope` may see that flag.
-async fn visible_flag(store: &Store, scope: &Scope, flag_id: i64) -> Result<Option<i64>> {
-    let mut q = QueryBuilder::<Sqlite>::new("SELECT f.id FROM flags f WHERE f.id = ");
-    q.push_bind(flag_id);
-    scope.and_flag(&mut q, "f");
-    Ok(q.build_query_scalar().fetch_optional(store.pool()).await?)
-}
-
-/// The flag that follows `flag_id`, if `scope` may see it.
-async fn follower(store: &Store, scope: &Scope, flag_id: i64) -> Result<Option<i64>> {
-    let mut q = QueryBuilder::<Sqlite>::new("SELECT f.id FROM flags f WHERE f.follows_flag_id = ");
+/// The flag whose `column` (`id`: that flag; `follows_flag_id`: the flag that follows
+/// it) is `flag_id`, if `scope` may see it.
+async fn visible_flag_by(
+    store: &Store,
+    scope: &Scope,
+    column: &'static str,
+    flag_id: i64,
+) -> Result<Option<i64>> {
+    let mut q =
+        QueryBuilder::<Sqlite>::new(format!("SELECT f.id FROM flags f WHERE f.{column} = "));
     q.push_bind(flag_id);
     scope.and_flag(&mut q, "f");
     Ok(q.build_query_scalar().fetch_optional(store.pool()).await?)

@@ -3,8 +3,9 @@
 #![allow(dead_code)]
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
 
 /// Run `webwacht` with `--data-dir dir` and the given arguments; stdin is closed and the
 /// working directory is `dir`, so no `./webwacht.toml` of the developer is read.
@@ -48,4 +49,29 @@ pub fn stdout(o: &Output) -> String {
 
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The data dir of one real run of `webwacht demo --no-serve`, made once per test binary.
+pub fn demo_fixture() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap().keep();
+        let out = webwacht(&dir, &["demo", "--no-serve"]);
+        assert!(out.status.success(), "demo failed: {}", stderr(&out));
+        dir
+    })
+}
+
+/// Copy a directory tree (a private copy of a fixture).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
 }
