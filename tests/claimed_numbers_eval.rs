@@ -167,7 +167,7 @@ fn report(file: &str) -> Vec<String> {
 
 /// The blind sets (`tools/make_claimed_numbers_blind.py`), written by someone who saw
 /// neither the extractor nor the other generator. Seed 4242 was measured once and then
-/// used in development (its first figures are in the README); seed 4343 was kept apart
+/// used in development (figures before and after: `tests/data/README.md`); seed 4343 was kept apart
 /// and measured at the end. Their figures are printed; the thresholds hold the two seeds
 /// above, so a regression here shows in the output, not as a failure.
 #[test]
