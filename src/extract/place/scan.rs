@@ -437,11 +437,13 @@ impl Words {
         }
         let digits = |w: &str| w.len() == 4 && w.bytes().all(|b| b.is_ascii_digit());
         let letters = |w: &str| w.len() == 2 && w.bytes().all(|b| b.is_ascii_lowercase());
-        let postcode = match prev.len() {
-            6 => digits(&prev[..4]) && letters(&prev[4..]),
-            2 => i >= 2 && letters(prev) && digits(self.word(i - 2)),
-            _ => false,
-        };
+        // Byte lengths: only an ASCII word can be a postcode (`zoe१` is six bytes too).
+        let postcode = prev.is_ascii()
+            && match prev.len() {
+                6 => digits(&prev[..4]) && letters(&prev[4..]),
+                2 => i >= 2 && letters(prev) && digits(self.word(i - 2)),
+                _ => false,
+            };
         postcode && !first.break_before()
     }
 
@@ -593,6 +595,16 @@ mod tests {
     }
 
     /// Issue 13, point 10: random bytes read as text gave places such as "Reth" and "Ee".
+    #[test]
+    fn a_six_byte_word_that_is_not_ascii_is_no_postcode() {
+        // Found by the property test: `zoe१` is six bytes, and byte 4 lies inside `१`.
+        assert_eq!(show(&g().find_in_text("zoe\u{967} Oss")), "");
+        assert_eq!(
+            show(&g().find_in_text("zoé१ Ede en 5401ab Uden")),
+            "Uden=GM1991"
+        );
+    }
+
     #[test]
     fn short_names_need_context() {
         for t in [
