@@ -295,6 +295,24 @@ async fn place_changed_after_decision_is_an_observation_and_a_new_flag() {
         [("ad_changed".to_string(), Some(new.version_id))]
     );
 
+    // Staff see the chain both ways; Rotterdam not the undecided follower.
+    let old = rv::flag_detail(&h.store, &Scope::All, decided.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((old.followed_by, old.observations.len()), (Some(new.id), 1));
+    let newer = rv::flag_detail(&h.store, &Scope::All, new.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(newer.follows_flag_id, Some(decided.id));
+    let seen_by_rotterdam =
+        rv::flag_detail(&h.store, &Scope::Municipality("GM0599".into()), decided.id)
+            .await
+            .unwrap()
+            .unwrap();
+    assert_eq!(seen_by_rotterdam.followed_by, None);
+
     // Matching again changes nothing: no third flag, no second observation.
     let again = h.crawl_and_match().await;
     assert_eq!((again.flags_new, again.flags_observed), (0, 0), "{again:?}");

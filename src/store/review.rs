@@ -438,8 +438,12 @@ pub async fn flag_detail(store: &Store, scope: &Scope, id: i64) -> Result<Option
                   (SELECT * FROM version_numbers WHERE version_id = v.id ORDER BY rowid)),
                 (SELECT json_group_array(json_array(actor, from_status, to_status, note, decided_at)) FROM
                   (SELECT * FROM decisions WHERE flag_id = f.id ORDER BY id)),
-                f.follows_flag_id
+                f.follows_flag_id, pf.status, pf.municipality_code, nf.id, nf.status, nf.municipality_code,
+                (SELECT json_group_array(json_array(kind, version_id, note, observed_at)) FROM
+                  (SELECT * FROM flag_observations WHERE flag_id = f.id ORDER BY id))
          FROM flags f JOIN ads a ON a.id = f.ad_id JOIN ad_versions v ON v.id = f.version_id
+         LEFT JOIN flags pf ON pf.id = f.follows_flag_id
+         LEFT JOIN flags nf ON nf.follows_flag_id = f.id
          LEFT JOIN fetches fe ON fe.id = v.fetch_id
          LEFT JOIN municipalities m ON m.code = f.municipality_code
          LEFT JOIN register_snapshots rs ON rs.id = f.snapshot_id
@@ -509,16 +513,27 @@ pub async fn flag_detail(store: &Store, scope: &Scope, id: i64) -> Result<Option
     };
     let ad_id: i64 = r.get(1);
     let linked = linked_ads(store, scope, ad_id, &phones).await?;
-    let id: i64 = r.get(0);
-    let observations = observations(store, id).await?;
-    let followed_by = visible_flag_by(store, scope, "follows_flag_id", id).await?;
+    // The flag this one follows and the one that follows it (at most one: the unique
+    // index `flags_chain`), each only when the scope may see it.
+    let visible = |id: usize| -> Option<i64> {
+        let flag: Option<i64> = r.get(id);
+        let status: Option<String> = r.get(id + 1);
+        let code: Option<String> = r.get(id + 2);
+        flag.filter(|_| scope.sees_flag(status.as_deref().unwrap_or(""), code.as_deref()))
+    };
+    let observations = json_rows(&r.get::<String, _>(38))?
+        .into_iter()
+        .map(|o| ObservationRow {
+            kind: text_at(&o, 0),
+            version_id: o.get(1).and_then(serde_json::Value::as_i64),
+            note: text_at(&o, 2),
+            observed_at: text_at(&o, 3),
+        })
+        .collect();
     Ok(Some(FlagDetail {
-        id,
-        follows_flag_id: match r.get::<Option<i64>, _>(32) {
-            Some(f) => visible_flag_by(store, scope, "id", f).await?,
-            None => None,
-        },
-        followed_by,
+        id: r.get(0),
+        follows_flag_id: visible(32),
+        followed_by: visible(35),
         observations,
         ad_id,
         rule: r.get(2),
@@ -685,39 +700,6 @@ async fn linked_ads(
             last_seen: r.get(8),
         })
         .collect())
-}
-
-/// The observations on a flag, oldest first.
-pub async fn observations(store: &Store, flag_id: i64) -> Result<Vec<ObservationRow>> {
-    Ok(sqlx::query(
-        "SELECT kind, version_id, note, observed_at FROM flag_observations WHERE flag_id = ? ORDER BY id",
-    )
-    .bind(flag_id)
-    .fetch_all(store.pool())
-    .await?
-    .into_iter()
-    .map(|r| ObservationRow {
-        kind: r.get(0),
-        version_id: r.get(1),
-        note: r.get(2),
-        observed_at: r.get(3),
-    })
-    .collect())
-}
-
-/// The flag whose `column` (`id`: that flag; `follows_flag_id`: the flag that follows
-/// it) is `flag_id`, if `scope` may see it.
-async fn visible_flag_by(
-    store: &Store,
-    scope: &Scope,
-    column: &'static str,
-    flag_id: i64,
-) -> Result<Option<i64>> {
-    let mut q =
-        QueryBuilder::<Sqlite>::new(format!("SELECT f.id FROM flags f WHERE f.{column} = "));
-    q.push_bind(flag_id);
-    scope.and_flag(&mut q, "f");
-    Ok(q.build_query_scalar().fetch_optional(store.pool()).await?)
 }
 
 /// The decisions on a flag, oldest first.
