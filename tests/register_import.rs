@@ -51,9 +51,9 @@ fn good_file_is_one_snapshot_with_hash_and_count() {
 fn each_bad_row_is_named_and_nothing_is_stored() {
     let cases: &[(&str, &str, &str)] = &[
         ("municipality", "GM0599", "GM9999"),
-        ("date", "2024-01-01", "01-01-2024"),
+        ("date", "2024-01-01", "01/01/2024"),
         ("phone", "06-12345678;", "06-123;"),
-        ("status", ",active", ",actief"),
+        ("status", ",active", ",lopend"),
         ("business type", ",escort,", ",bordeel,"),
     ];
     let column = |what: &str| match what {

@@ -3,7 +3,9 @@
 use std::io::{BufReader, Write};
 use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
+
+use super::OutputFormat;
 
 use crate::error::BadInput;
 use crate::extract::licence::KnownNumbers;
@@ -18,17 +20,11 @@ pub struct EvaluateArgs {
     #[arg(long, value_name = "FILE.csv")]
     pub register: Option<PathBuf>,
     /// Uitvoer: leesbare tekst of JSON
-    #[arg(long, value_enum, default_value_t = EvaluateFormat::Text)]
-    pub format: EvaluateFormat,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
     /// Toon elke gemiste en elke fout-positieve vondst
     #[arg(long)]
     pub verbose: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum EvaluateFormat {
-    Text,
-    Json,
 }
 
 pub fn run(args: &EvaluateArgs) -> anyhow::Result<()> {
@@ -58,13 +54,13 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<()> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     match args.format {
-        EvaluateFormat::Text => {
+        OutputFormat::Text => {
             write!(out, "{}", report.to_text())?;
             if args.verbose {
                 write!(out, "\n{}", report.mistakes_text())?;
             }
         }
-        EvaluateFormat::Json => {
+        OutputFormat::Json => {
             if !args.verbose {
                 report.misses.clear();
                 report.false_positives.clear();

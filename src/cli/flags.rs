@@ -56,7 +56,7 @@ pub async fn run(cfg: &Config, args: &FlagsArgs) -> anyhow::Result<()> {
     let flags = store::flags::list(&store, &filter).await?;
     store::audit::record(
         &store,
-        &actor(),
+        &super::terminal_actor(),
         "flags_list",
         None,
         Some(&format!("{} signalen", flags.len())),
@@ -65,10 +65,4 @@ pub async fn run(cfg: &Config, args: &FlagsArgs) -> anyhow::Result<()> {
     print!("{}", render(&flags, args.format)?);
     store.close().await;
     Ok(())
-}
-
-/// The person at the terminal, for the audit log.
-fn actor() -> String {
-    let user = std::env::var("USER").unwrap_or_else(|_| "onbekend".into());
-    format!("cli:{user}")
 }

@@ -62,10 +62,19 @@ pub struct GlobalArgs {
     pub log_format: LogFormat,
 }
 
+/// Readable text or JSON: the output of commands that offer both, and the log format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum LogFormat {
+pub enum OutputFormat {
     Text,
     Json,
+}
+
+pub use OutputFormat as LogFormat;
+
+/// The person at the terminal, for the audit log (`cli:alice`).
+fn terminal_actor() -> String {
+    let user = std::env::var("USER").unwrap_or_else(|_| "onbekend".into());
+    format!("cli:{user}")
 }
 
 #[derive(Debug, Subcommand)]

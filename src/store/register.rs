@@ -168,7 +168,6 @@ pub async fn newest_licences(store: &Store) -> Result<LicenceRegister> {
     .bind(id)
     .fetch_all(store.pool())
     .await?;
-    let date = |s: Option<String>| s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
     let licences = rows
         .into_iter()
         .map(|r| {
@@ -188,4 +187,102 @@ pub async fn newest_licences(store: &Store) -> Result<LicenceRegister> {
         })
         .collect();
     Ok(LicenceRegister::new(Some(id), Some(imported_at), licences))
+}
+
+/// One register entry as stored, with the snapshot it came from.
+#[derive(Debug, Clone)]
+pub enum Entry {
+    Licence(Licence, Snapshot),
+    Registration(Registration, Snapshot),
+}
+
+const SNAPSHOT_COLUMNS: &str = "s.id, s.kind, s.file_name, s.sha256, s.row_count, s.imported_at";
+
+fn snapshot_at(r: &sqlx::sqlite::SqliteRow, at: usize) -> Snapshot {
+    Snapshot {
+        id: r.get(at),
+        kind: r.get(at + 1),
+        file_name: r.get(at + 2),
+        sha256: r.get(at + 3),
+        row_count: r.get(at + 4),
+        imported_at: r.get(at + 5),
+    }
+}
+
+fn date(s: Option<String>) -> Option<NaiveDate> {
+    s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
+}
+
+/// The entry with this number (normalized) in the newest licence snapshot, else in the
+/// newest registration snapshot: what matching uses now.
+pub async fn find(store: &Store, normalized: &str) -> Result<Option<Entry>> {
+    let licence = sqlx::query(&format!(
+        "SELECT l.licence_number, l.normalized, l.holder, l.business_type, l.municipality_code,
+                l.address, l.valid_from, l.valid_until, l.status, {SNAPSHOT_COLUMNS}
+         FROM licences l JOIN register_snapshots s ON s.id = l.snapshot_id
+         WHERE l.normalized = ?
+           AND l.snapshot_id = (SELECT MAX(id) FROM register_snapshots WHERE kind = 'licences')"
+    ))
+    .bind(normalized)
+    .fetch_optional(store.pool())
+    .await?;
+    if let Some(r) = licence {
+        let snapshot = snapshot_at(&r, 9);
+        let phones = sqlx::query_scalar(
+            "SELECT e164 FROM licence_phones WHERE snapshot_id = ? AND normalized = ? ORDER BY rowid",
+        )
+        .bind(snapshot.id)
+        .bind(normalized)
+        .fetch_all(store.pool())
+        .await?;
+        let licence = Licence {
+            licence_number: r.get(0),
+            normalized: r.get(1),
+            holder: r.get(2),
+            business_type: BusinessType::parse(r.get(3)).unwrap_or(BusinessType::Other),
+            municipality_code: r.get(4),
+            phones,
+            address: r.get(5),
+            valid_from: date(r.get(6)).unwrap_or_default(),
+            valid_until: date(r.get(7)),
+            status: LicenceStatus::parse(r.get(8)).unwrap_or(LicenceStatus::Expired),
+        };
+        return Ok(Some(Entry::Licence(licence, snapshot)));
+    }
+    let registration = sqlx::query(&format!(
+        "SELECT r.registration_number, r.normalized, r.valid_from, r.valid_until, r.status,
+                {SNAPSHOT_COLUMNS}
+         FROM registrations r JOIN register_snapshots s ON s.id = r.snapshot_id
+         WHERE r.normalized = ?
+           AND r.snapshot_id = (SELECT MAX(id) FROM register_snapshots WHERE kind = 'registrations')"
+    ))
+    .bind(normalized)
+    .fetch_optional(store.pool())
+    .await?;
+    Ok(registration.map(|r| {
+        let registration = Registration {
+            registration_number: r.get(0),
+            normalized: r.get(1),
+            valid_from: date(r.get(2)).unwrap_or_default(),
+            valid_until: date(r.get(3)),
+            status: LicenceStatus::parse(r.get(4)).unwrap_or(LicenceStatus::Expired),
+        };
+        Entry::Registration(registration, snapshot_at(&r, 5))
+    }))
+}
+
+/// The older snapshots that hold this number (normalized), newest first: where a number
+/// that is no longer in the register came from.
+pub async fn older_snapshots_with(store: &Store, normalized: &str) -> Result<Vec<Snapshot>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {SNAPSHOT_COLUMNS} FROM register_snapshots s
+         WHERE s.id IN (SELECT snapshot_id FROM licences WHERE normalized = ?
+                        UNION SELECT snapshot_id FROM registrations WHERE normalized = ?)
+         ORDER BY s.id DESC"
+    ))
+    .bind(normalized)
+    .bind(normalized)
+    .fetch_all(store.pool())
+    .await?;
+    Ok(rows.iter().map(|r| snapshot_at(r, 0)).collect())
 }

@@ -196,6 +196,53 @@ impl Gazetteer {
         self.by_code.contains_key(code)
     }
 
+    /// The municipality a register file names by name: a municipality's own name
+    /// (`'s-Gravenhage`, `Bergen (NH)`; `Rotterdam` also as its base name where no other
+    /// municipality shares it), else a place that lies in one municipality only
+    /// (`Den Haag`, `Rhoon`). `Err` with the candidates (code and name) when the name is
+    /// a base name several municipalities share (`Bergen`); `Err` with none when the name
+    /// is unknown or a place name that several municipalities' places share.
+    pub fn municipality_named(&self, name: &str) -> Result<&str, Vec<String>> {
+        let key = normalize_key(name);
+        if key.is_empty() {
+            return Err(Vec::new());
+        }
+        if let Some(m) = self
+            .municipalities
+            .iter()
+            .find(|m| normalize_key(&m.name) == key)
+        {
+            return Ok(&m.code);
+        }
+        let same_base: Vec<&Municipality> = self
+            .municipalities
+            .iter()
+            .filter(|m| normalize_key(base_name(&m.name)) == key)
+            .collect();
+        match same_base.as_slice() {
+            [one] => return Ok(&one.code),
+            [] => {}
+            many => {
+                return Err(many
+                    .iter()
+                    .map(|m| format!("{} ({})", m.code, m.name))
+                    .collect())
+            }
+        }
+        let id = self.lookup_entry(name).ok_or_else(Vec::new)?;
+        if self.shared.contains_key(&id) {
+            return Err(Vec::new());
+        }
+        let code = self.entries[id as usize]
+            .code
+            .as_deref()
+            .ok_or_else(Vec::new)?;
+        self.by_code
+            .get(code)
+            .map(|&i| self.municipalities[i].code.as_str())
+            .ok_or_else(Vec::new)
+    }
+
     /// One place name (an ad's place field: `Rotterdam-Zuid`, `Den Bosch`, `Rhoon`) to
     /// the place and its current municipality; foreign cities get no code. `None` if the
     /// whole name is not known.
