@@ -16,12 +16,12 @@
 //! | [`site`] | read `selectors/*.toml`, compile them into validated [`site::Site`]s, parse listing and ad pages |
 //! | [`crawl`] | polite fetching: robots.txt, per-site rate limit, frontier, evidence (WARC + SHA-256) |
 //! | [`extract`] | phones, licence and registration numbers, places (gazetteer data in `gazetteer/`) from ad text and HTML |
-//! | [`register`] | the licence register: CSV import with row-level validation, the model |
+//! | [`register`] | the licence register: reading CSV and XLSX as municipalities export them, import with row-level validation, the model |
 //! | [`rules`] | the rule engine, one file per rule family, municipal policy; produces flags |
 //! | [`review`] | the flag lifecycle: statuses and the moves allowed between them |
 //! | [`web`] | the review UI: axum routes, askama templates (`templates/`), sessions, CSRF, roles, login throttle, input limits, security headers |
 //! | [`report`] | flag listings (table, JSON, CSV without formula cells), the demo summary; later the weekly lists |
-//! | [`store`] | all SQL: SQLite (WAL) via sqlx, one file per aggregate, migrations under `migrations/` |
+//! | [`store`] | all SQL: SQLite (WAL) via sqlx, one file per aggregate or page (queue, flag detail, decisions, search, audit, ads, flags, register, runs, users), access scope in `store/scope.rs`, migrations under `migrations/` |
 //! | [`demo`] | the bundled demo ad site, its site file and register, used by `webwacht demo` and the tests |
 //! | [`error`] | the exit-code enum that `main` maps every result to |
 //!
@@ -31,6 +31,8 @@
 //! `docs/data-model.md` (tables and the columns that hold personal data).
 //!
 //! `main.rs` only parses the command line, starts logging and calls [`cli::run`].
+
+#![forbid(unsafe_code)]
 
 pub mod cli;
 pub mod config;

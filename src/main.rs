@@ -1,5 +1,7 @@
 //! The `webwacht` binary: parse the command line, start logging, run, map to an exit code.
 
+#![forbid(unsafe_code)]
+
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 use webwacht::cli::{self, Cli, LogFormat};

@@ -2,8 +2,9 @@
 
 use std::collections::HashSet;
 
-use sqlx::{Row, SqliteConnection};
+use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 
+use super::scope::Scope;
 use super::{now, Result, Store};
 use crate::extract::Extraction;
 use crate::site::AdPage;
@@ -474,4 +475,83 @@ pub async fn count_ads(store: &Store) -> Result<i64> {
             .fetch_one(store.pool())
             .await?,
     )
+}
+
+/// An ad with every stored version, for `/ads/{id}`.
+#[derive(Debug, Clone)]
+pub struct AdDetail {
+    pub id: i64,
+    pub site_id: String,
+    pub url: String,
+    pub first_seen: String,
+    pub last_seen: String,
+    pub removed_at: Option<String>,
+    pub versions: Vec<AdVersionRow>,
+    pub flag_ids: Vec<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AdVersionRow {
+    pub captured_at: String,
+    pub title: Option<String>,
+    pub body: Option<String>,
+    pub advertiser: Option<String>,
+    pub place_text: Option<String>,
+    pub phones: Vec<String>,
+}
+
+/// How many versions `/ads/{id}` shows at most.
+pub const VERSIONS_LIMIT: i64 = 50;
+
+/// The ad with this id and its versions, if `scope` may see it (a restricted scope: only
+/// an ad that carries one of its flags, with the versions those flags rest on).
+pub async fn ad_detail(store: &Store, scope: &Scope, id: i64) -> Result<Option<AdDetail>> {
+    let mut q = QueryBuilder::<Sqlite>::new(
+        "SELECT a.id, a.site_id, a.url, a.first_seen, a.last_seen, a.removed_at FROM ads a WHERE a.id = ",
+    );
+    q.push_bind(id);
+    scope.and_ad(&mut q, "a.id");
+    let Some(a) = q.build().fetch_optional(store.pool()).await? else {
+        return Ok(None);
+    };
+    let mut q = QueryBuilder::<Sqlite>::new(
+        "SELECT v.id, v.captured_at, v.title, v.body, v.advertiser, v.place_text FROM ad_versions v
+         WHERE v.ad_id = ",
+    );
+    q.push_bind(id);
+    scope.and_version(&mut q, "v.id");
+    q.push(" ORDER BY v.captured_at DESC, v.id DESC LIMIT ")
+        .push_bind(VERSIONS_LIMIT);
+    let mut versions = Vec::new();
+    for v in q.build().fetch_all(store.pool()).await? {
+        let phones = sqlx::query_scalar(
+            "SELECT e164 FROM version_phones WHERE version_id = ? ORDER BY rowid",
+        )
+        .bind(v.get::<i64, _>(0))
+        .fetch_all(store.pool())
+        .await?;
+        versions.push(AdVersionRow {
+            captured_at: v.get(1),
+            title: v.get(2),
+            body: v.get(3),
+            advertiser: v.get(4),
+            place_text: v.get(5),
+            phones,
+        });
+    }
+    let mut q = QueryBuilder::<Sqlite>::new("SELECT f.id FROM flags f WHERE f.ad_id = ");
+    q.push_bind(id);
+    scope.and_flag(&mut q, "f");
+    q.push(" ORDER BY f.id");
+    let flag_ids = q.build_query_scalar().fetch_all(store.pool()).await?;
+    Ok(Some(AdDetail {
+        id: a.get(0),
+        site_id: a.get(1),
+        url: a.get(2),
+        first_seen: a.get(3),
+        last_seen: a.get(4),
+        removed_at: a.get(5),
+        versions,
+        flag_ids,
+    }))
 }

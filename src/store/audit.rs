@@ -1,5 +1,8 @@
 //! The append-only audit log: who did what, when.
 
+use sqlx::Row;
+
+use super::scope::Scope;
 use super::{now, Result, Store};
 
 /// One entry waiting to be written, and who waits for it.
@@ -86,4 +89,48 @@ pub async fn count_action(store: &Store, action: &str) -> Result<i64> {
             .fetch_one(store.pool())
             .await?,
     )
+}
+
+/// One audit-log entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub object: Option<String>,
+    pub detail: Option<String>,
+}
+
+/// Audit entries, newest first, optionally for one actor or object; `before` pages by id.
+pub async fn audit_log(
+    store: &Store,
+    scope: &Scope,
+    actor: Option<&str>,
+    object: Option<&str>,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<AuditRow>> {
+    scope.require_staff()?;
+    Ok(sqlx::query(
+        "SELECT id, at, actor, action, object, detail FROM audit_log
+         WHERE (?1 IS NULL OR actor = ?1) AND (?2 IS NULL OR object = ?2) AND (?3 IS NULL OR id < ?3)
+         ORDER BY id DESC LIMIT ?4",
+    )
+    .bind(actor)
+    .bind(object)
+    .bind(before)
+    .bind(limit)
+    .fetch_all(store.pool())
+    .await?
+    .into_iter()
+    .map(|r| AuditRow {
+        id: r.get(0),
+        at: r.get(1),
+        actor: r.get(2),
+        action: r.get(3),
+        object: r.get(4),
+        detail: r.get(5),
+    })
+    .collect())
 }

@@ -5,12 +5,16 @@
 
 pub mod ads;
 pub mod audit;
+pub mod decisions;
+pub mod detail;
 pub mod flags;
 pub mod gazetteer;
+pub mod queue;
 pub mod register;
 pub mod review;
 pub mod runs;
 pub mod scope;
+pub mod search;
 pub mod users;
 
 use std::str::FromStr;
