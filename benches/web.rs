@@ -25,7 +25,8 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use reqwest::header::{CONTENT_TYPE, COOKIE, SET_COOKIE};
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use sqlx::AnyConnection;
+use webwacht::store::sql::Sql;
 use webwacht::crawl::evidence::EvidenceWriter;
 use webwacht::crawl::fetch::Response;
 use webwacht::store::{timestamp, users, Store, Usage};
@@ -131,16 +132,46 @@ fn load_average() -> String {
         .unwrap_or_else(|_| "?".into())
 }
 
+/// The values of one row of a multi-row INSERT, separated by commas.
+struct Values<'s, 'q> {
+    sql: &'s mut Sql<'q>,
+    first: bool,
+}
+
+impl<'q> Values<'_, 'q> {
+    fn push_bind<V>(&mut self, value: V) -> &mut Self
+    where
+        V: 'q + sqlx::Encode<'q, sqlx::Any> + sqlx::Type<sqlx::Any>,
+    {
+        if !std::mem::take(&mut self.first) {
+            self.sql.push(", ");
+        }
+        self.sql.push_bind(value);
+        self
+    }
+}
+
 /// A multi-row INSERT of `rows` in chunks, on the seeding transaction.
 async fn insert<T>(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     head: &str,
     rows: &[T],
-    mut bind: impl FnMut(&mut sqlx::query_builder::Separated<'_, '_, Sqlite, &'static str>, &T),
+    mut bind: impl for<'s, 'q> FnMut(&mut Values<'s, 'q>, &T),
 ) {
     for chunk in rows.chunks(CHUNK) {
-        let mut q = QueryBuilder::<Sqlite>::new(head);
-        q.push_values(chunk, |mut b, row| bind(&mut b, row));
+        let mut q = Sql::new(head);
+        q.push("VALUES ");
+        for (i, row) in chunk.iter().enumerate() {
+            q.push(if i == 0 { "(" } else { ", (" });
+            bind(
+                &mut Values {
+                    sql: &mut q,
+                    first: true,
+                },
+                row,
+            );
+            q.push(")");
+        }
         q.build().execute(&mut *tx).await.unwrap();
     }
 }

@@ -1,12 +1,12 @@
 //! The command line as a user meets it: `extract` output shape, configuration errors,
 //! `places import`, bad site files and bad filters.
 
-mod common;
+mod support;
 
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use common::{stderr, stdout, webwacht};
+use support::{stderr, stdout, webwacht};
 
 #[test]
 fn extract_jsonl_keeps_ids_and_the_design_shape() {
@@ -74,7 +74,7 @@ fn extract_jsonl_keeps_ids_and_the_design_shape() {
 #[test]
 fn extract_jsonl_bad_line_names_the_line() {
     let dir = tempfile::tempdir().unwrap();
-    let out = common::webwacht_with_stdin(
+    let out = support::webwacht_with_stdin(
         dir.path(),
         &["extract", "--jsonl"],
         "{\"id\":\"a\",\"text\":\"x\"}\nnot json\n",
@@ -129,7 +129,7 @@ fn extract_refuses_binary_input_naming_the_file() {
         assert!(stderr(&out).contains("geen tekst"), "{}", stderr(&out));
         assert!(!stdout(&out).contains("places"), "{}", stdout(&out));
     }
-    let out = common::webwacht_with_stdin(dir.path(), &["extract"], "Ee Reth\0 binair");
+    let out = support::webwacht_with_stdin(dir.path(), &["extract"], "Ee Reth\0 binair");
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("stdin"), "{}", stderr(&out));
     // A Latin-1 ad is still text.

@@ -3,14 +3,13 @@
 //! robots.txt that fails, connection resets, and a crawl run that survives bad pages.
 //! Waits are shortened through `FetchPolicy`; assertions are on what the server recorded.
 
-mod common;
-mod hostile;
+mod support;
 
 use std::future::Future;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use hostile::{gaps, Hostile, Reply};
+use support::hostile::{gaps, Hostile, Reply};
 use webwacht::config::Config;
 use webwacht::crawl::fetch::{FetchError, FetchPolicy, Fetcher, Response, DEFAULT_BODY_LIMIT};
 use webwacht::crawl::rate::RateLimiter;
@@ -96,7 +95,7 @@ async fn gzip_bomb_is_cut_at_the_limit_of_decompressed_bytes() {
             ("Content-Type".into(), "text/html".into()),
             ("Content-Encoding".into(), "gzip".into()),
         ],
-        chunks: hostile::gzip_bomb(),
+        chunks: support::hostile::gzip_bomb(),
     })
     .await;
     // The stream never ends: only a client that stops at the limit returns at all.
@@ -117,8 +116,8 @@ async fn brotli_and_gzip_answers_are_decoded() {
     const PAGE: &str = "<html><h1>Café Zuid</h1><p>Nieuw in Utrecht: € 120</p></html>";
     let server = Hostile::start(|req| {
         let (encoding, body) = match req.path.as_str() {
-            "/br" => ("br", hostile::brotli(PAGE.as_bytes())),
-            _ => ("gzip", hostile::gzip(PAGE.as_bytes())),
+            "/br" => ("br", support::hostile::brotli(PAGE.as_bytes())),
+            _ => ("gzip", support::hostile::gzip(PAGE.as_bytes())),
         };
         Reply::status(
             200,
@@ -652,8 +651,8 @@ fn a_deeply_nested_selector_is_bad_input_not_a_crash() {
         site_file_with_deep_selector(dir.path(), key);
         let mut all = vec!["--selectors-dir", "selectors"];
         all.extend_from_slice(args);
-        let out = common::webwacht(dir.path(), &all);
-        let err = common::stderr(&out);
+        let out = support::webwacht(dir.path(), &all);
+        let err = support::stderr(&out);
         assert_eq!(out.status.code(), Some(2), "{args:?} {key}: {err}");
         assert!(err.contains("vijandig.toml") && err.contains(key), "{err}");
         assert!(err.contains("haakjes binnen elkaar"), "{err}");
@@ -667,11 +666,11 @@ fn a_bad_selector_is_explained_in_dutch_with_its_position() {
     std::fs::create_dir_all(&sites).unwrap();
     let toml = site_toml("http://127.0.0.1:9").replace("title = \"h1\"", "title = \"h1 > \"");
     std::fs::write(sites.join("vijandig.toml"), toml).unwrap();
-    let out = common::webwacht(
+    let out = support::webwacht(
         dir.path(),
         &["--selectors-dir", "selectors", "selectors", "check"],
     );
-    let err = common::stderr(&out);
+    let err = support::stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(
         err.contains("vijandig.toml") && err.contains("ad.title"),

@@ -6,7 +6,7 @@
 //!
 //! Every test has its own server and data directory, so they run in parallel.
 
-mod common;
+mod support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -965,7 +965,7 @@ async fn binary_crawl_fails_and_sites_shows_defect() {
             tokio::task::spawn_blocking(move || {
                 let mut all = vec!["--selectors-dir", selectors.to_str().unwrap()];
                 all.extend_from_slice(args);
-                common::webwacht(&dir, &all)
+                support::webwacht(&dir, &all)
             })
             .await
             .unwrap()
@@ -981,21 +981,21 @@ async fn binary_crawl_fails_and_sites_shows_defect() {
             .any(|h| h.path == "/list?page=1"),
         "the binary crawled the test site"
     );
-    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    assert_eq!(out.status.code(), Some(1), "{}", support::stderr(&out));
     let message = "Site defect: geen advertenties gevonden: kloppen de selectors voor de advertentielinks nog?";
     assert!(
-        common::stdout(&out).contains(message),
+        support::stdout(&out).contains(message),
         "{}",
-        common::stdout(&out)
+        support::stdout(&out)
     );
     assert!(
-        common::stderr(&out).contains("site(s) defect: inc"),
+        support::stderr(&out).contains("site(s) defect: inc"),
         "{}",
-        common::stderr(&out)
+        support::stderr(&out)
     );
     let out = run(&["sites"]).await;
-    assert!(out.status.success(), "{}", common::stderr(&out));
-    let text = common::stdout(&out);
+    assert!(out.status.success(), "{}", support::stderr(&out));
+    let text = support::stdout(&out);
     assert!(
         text.contains(&format!("inc ({SITE_NAME}): DEFECT")),
         "{text}"
@@ -1005,13 +1005,13 @@ async fn binary_crawl_fails_and_sites_shows_defect() {
     // Repaired: exit 0, and `sites` says all is well.
     web.with(|s| s.links_broken = false);
     let out = run(&["crawl"]).await;
-    assert!(out.status.success(), "{}", common::stderr(&out));
+    assert!(out.status.success(), "{}", support::stderr(&out));
     assert!(
-        common::stdout(&out).contains("inc: 6 pagina's, 4 advertenties (4 nieuw"),
+        support::stdout(&out).contains("inc: 6 pagina's, 4 advertenties (4 nieuw"),
         "{}",
-        common::stdout(&out)
+        support::stdout(&out)
     );
-    let text = common::stdout(&run(&["sites"]).await);
+    let text = support::stdout(&run(&["sites"]).await);
     assert!(
         text.contains(&format!(
             "inc ({SITE_NAME}): in orde, 4 advertenties online"

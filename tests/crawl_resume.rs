@@ -3,7 +3,7 @@
 //! versions, extracted phones, flags, run counters) must equal an uninterrupted run, and
 //! no finished page may be fetched again (the demo server records every request).
 
-mod common;
+mod support;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -30,11 +30,11 @@ fn prepare(base_url: &str) -> tempfile::TempDir {
     std::fs::write(selectors.join("demo-escort.toml"), toml).unwrap();
     let register = dir.path().join("register.csv");
     std::fs::write(&register, demo::register_csv()).unwrap();
-    let out = common::webwacht(
+    let out = support::webwacht(
         dir.path(),
         &["register", "import", "register.csv", "--kind", "licences"],
     );
-    assert!(out.status.success(), "{}", common::stderr(&out));
+    assert!(out.status.success(), "{}", support::stderr(&out));
     dir
 }
 
@@ -76,14 +76,14 @@ async fn state(dir: &Path) -> (State, i64) {
     let store = Store::open(&Config::for_data_dir(dir)).await.unwrap();
     let pool = store.pool();
     let ads = sqlx::query(
-        "SELECT a.external_id, v.content_sha256, a.removed_at IS NOT NULL FROM ads a
+        "SELECT a.external_id, v.content_sha256, CASE WHEN a.removed_at IS NULL THEN 0 ELSE 1 END FROM ads a
          JOIN ad_versions v ON v.id = a.current_version_id ORDER BY a.external_id",
     )
     .fetch_all(pool)
     .await
     .unwrap()
     .iter()
-    .map(|r| (r.get(0), r.get(1), r.get(2)))
+    .map(|r| (r.get(0), r.get(1), r.get::<i64, _>(2) != 0))
     .collect();
     let versions = sqlx::query_scalar("SELECT COUNT(*) FROM ad_versions")
         .fetch_one(pool)

@@ -2,9 +2,9 @@
 //! real binary makes the demo database, an ad site's hostile text is in the store, and
 //! `webwacht flags --format csv` must not hand a spreadsheet anything it would run.
 
-mod common;
+mod support;
 
-use common::{stderr, stdout, webwacht};
+use support::{stderr, stdout, webwacht};
 
 const HOSTILE: &str = "=HYPERLINK(\"http://x\",\"klik\")";
 

@@ -1,11 +1,11 @@
 //! The binary against the bundled demo site on loopback: the exact expected set of
 //! (ad, rule) flags, no duplicates on a second run, evidence on disk.
 
-mod common;
+mod support;
 
 use std::collections::BTreeSet;
 
-use common::{stderr, stdout, webwacht};
+use support::{stderr, stdout, webwacht};
 
 fn flags(dir: &std::path::Path) -> Vec<serde_json::Value> {
     let out = webwacht(dir, &["flags", "--format", "json"]);

@@ -5,7 +5,7 @@
 //!
 //! Needs `warcio` (`pip install warcio`); the tests fail, not skip, without it.
 
-mod common;
+mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -21,7 +21,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use tokio::net::TcpListener;
 
-use common::{stderr, stdout, webwacht};
+use support::{stderr, stdout, webwacht};
 use webwacht::config::Config;
 use webwacht::crawl::evidence::EvidenceWriter;
 use webwacht::crawl::{crawl_site_with_evidence, CrawlOptions, SiteReport};

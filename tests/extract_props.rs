@@ -4,8 +4,7 @@
 //! The validity check here is independent of `extract::phone::plan`: it reads the
 //! numbering-plan metadata directly (see [`invalid_reason`]).
 
-#[path = "support/e164.rs"]
-mod e164;
+mod support;
 
 use std::sync::LazyLock;
 
@@ -14,7 +13,7 @@ use webwacht::extract::licence::KnownNumbers;
 use webwacht::extract::{AdInput, Extraction, Extractor, Gazetteer};
 use webwacht::register::parse_licences;
 
-use e164::invalid_reason;
+use support::e164::invalid_reason;
 
 static KNOWN: LazyLock<KnownNumbers> = LazyLock::new(|| {
     let csv = include_bytes!("data/extraction_register.csv");

@@ -7,11 +7,10 @@
 //!
 //! Each test runs its own small mutable ad site on 127.0.0.1 and its own data directory.
 
-#[path = "support/web.rs"]
-mod web_support;
+mod support;
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use axum::extract::{Request, State};
@@ -19,8 +18,9 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::Router;
 use sqlx::Row;
+use support::db::TestDb;
+use support::web::Browser;
 use tokio::net::TcpListener;
-use web_support::Browser;
 use webwacht::config::Config;
 use webwacht::crawl::{crawl_site, CrawlOptions};
 use webwacht::extract::Gazetteer;
@@ -115,11 +115,11 @@ struct Harness {
     site: Site,
     store: Store,
     cfg: Config,
-    dir: tempfile::TempDir,
+    dir: PathBuf,
 }
 
 impl Harness {
-    async fn start(ads: &[(&str, &str)]) -> Harness {
+    async fn start(db: &TestDb, dir: PathBuf, ads: &[(&str, &str)]) -> Harness {
         let shared: Shared = Arc::new(Mutex::new(
             ads.iter()
                 .map(|(id, place)| {
@@ -139,8 +139,7 @@ impl Harness {
         let addr = listener.local_addr().unwrap();
         let app = Router::new().fallback(handle).with_state(shared.clone());
         tokio::spawn(async move { axum::serve(listener, app).await });
-        let dir = tempfile::tempdir().unwrap();
-        let cfg = Config::for_data_dir(dir.path());
+        let cfg = db.config(&dir);
         let store = Store::open(&cfg).await.unwrap();
         let site = compile_str(
             Path::new("besluit.toml"),
@@ -189,7 +188,7 @@ impl Harness {
         sqlx::query(
             "SELECT f.id, f.rule, f.status, f.version_id, f.municipality_code, f.explanation, f.evidence,
                     f.strength, f.snapshot_id, f.follows_flag_id, f.resolved_at
-             FROM flags f JOIN ads a ON a.id = f.ad_id WHERE a.external_id = ? ORDER BY f.id",
+             FROM flags f JOIN ads a ON a.id = f.ad_id WHERE a.external_id = $1 ORDER BY f.id",
         )
         .bind(ad)
         .fetch_all(self.store.pool())
@@ -213,7 +212,7 @@ impl Harness {
     }
 
     async fn observations(&self, flag: i64) -> Vec<(String, Option<i64>)> {
-        sqlx::query("SELECT kind, version_id FROM flag_observations WHERE flag_id = ? ORDER BY id")
+        sqlx::query("SELECT kind, version_id FROM flag_observations WHERE flag_id = $1 ORDER BY id")
             .bind(flag)
             .fetch_all(self.store.pool())
             .await
@@ -271,9 +270,8 @@ async fn confirmed_flag(h: &Harness, ad: &str) -> FlagRow {
     f
 }
 
-#[tokio::test]
-async fn place_changed_after_decision_is_an_observation_and_a_new_flag() {
-    let h = Harness::start(&[("a1", "Rotterdam")]).await;
+async fn place_changed_after_decision_is_an_observation_and_a_new_flag(db: TestDb, dir: PathBuf) {
+    let h = Harness::start(&db, dir, &[("a1", "Rotterdam")]).await;
     let decided = confirmed_flag(&h, "a1").await;
     assert_eq!(decided.municipality_code.as_deref(), Some("GM0599"));
 
@@ -328,10 +326,7 @@ async fn place_changed_after_decision_is_an_observation_and_a_new_flag() {
     users::create_user(&h.store, "denhaag", &hash, "municipality", Some("GM0518"))
         .await
         .unwrap();
-    let app = web::app(AppState::new(
-        h.store.clone(),
-        h.dir.path().join("evidence"),
-    ));
+    let app = web::app(AppState::new(h.store.clone(), h.dir.join("evidence")));
     let rotterdam = Browser::login(&app, "rotterdam", PASSWORD).await;
     let page = rotterdam.get(&format!("/flags/{}", decided.id)).await;
     assert_eq!(page.status, StatusCode::OK);
@@ -352,9 +347,11 @@ async fn place_changed_after_decision_is_an_observation_and_a_new_flag() {
     }
 }
 
-#[tokio::test]
-async fn licence_added_after_decision_keeps_the_decision_and_observes_the_change() {
-    let h = Harness::start(&[("a2", "Rotterdam")]).await;
+async fn licence_added_after_decision_keeps_the_decision_and_observes_the_change(
+    db: TestDb,
+    dir: PathBuf,
+) {
+    let h = Harness::start(&db, dir, &[("a2", "Rotterdam")]).await;
     let decided = confirmed_flag(&h, "a2").await;
 
     h.change("a2", |a| {
@@ -384,9 +381,8 @@ async fn licence_added_after_decision_keeps_the_decision_and_observes_the_change
     assert_eq!(d.observations.len(), 1);
 }
 
-#[tokio::test]
-async fn ad_removed_after_decision_is_an_observation() {
-    let h = Harness::start(&[("a3", "Rotterdam"), ("a4", "Rotterdam")]).await;
+async fn ad_removed_after_decision_is_an_observation(db: TestDb, dir: PathBuf) {
+    let h = Harness::start(&db, dir, &[("a3", "Rotterdam"), ("a4", "Rotterdam")]).await;
     let decided = confirmed_flag(&h, "a3").await;
 
     h.change("a3", |a| a.listed = false);
@@ -407,9 +403,8 @@ async fn ad_removed_after_decision_is_an_observation() {
     assert!(h.observations(other.id).await.is_empty());
 }
 
-#[tokio::test]
-async fn the_database_refuses_to_rewrite_a_decided_flag() {
-    let h = Harness::start(&[("a5", "Rotterdam")]).await;
+async fn the_database_refuses_to_rewrite_a_decided_flag(db: TestDb, dir: PathBuf) {
+    let h = Harness::start(&db, dir, &[("a5", "Rotterdam")]).await;
     let decided = confirmed_flag(&h, "a5").await;
     for set in [
         "municipality_code = 'GM0518'",
@@ -417,7 +412,7 @@ async fn the_database_refuses_to_rewrite_a_decided_flag() {
         "version_id = version_id + 1",
         "evidence = '{}'",
     ] {
-        let r = sqlx::query(&format!("UPDATE flags SET {set} WHERE id = ?"))
+        let r = sqlx::query(&format!("UPDATE flags SET {set} WHERE id = $1"))
             .bind(decided.id)
             .execute(h.store.pool())
             .await;
@@ -426,9 +421,8 @@ async fn the_database_refuses_to_rewrite_a_decided_flag() {
     assert_eq!(h.flags_of("a5").await, [decided]);
 }
 
-#[tokio::test]
-async fn a_decision_on_a_version_the_person_did_not_see_is_refused() {
-    let h = Harness::start(&[("a6", "Rotterdam")]).await;
+async fn a_decision_on_a_version_the_person_did_not_see_is_refused(db: TestDb, dir: PathBuf) {
+    let h = Harness::start(&db, dir, &[("a6", "Rotterdam")]).await;
     h.crawl_and_match().await;
     let seen = h.flags_of("a6").await[0].clone();
     // The ad changes while the researcher looks at the flag: the undecided flag moves on.
@@ -457,9 +451,8 @@ async fn a_decision_on_a_version_the_person_did_not_see_is_refused() {
 /// Issue 19, point 5: a licensed business that shows its valid licence and its phone on
 /// one line raises no flag (the phone was taken as a second, unknown licence number);
 /// and where a number is unknown, the explanation quotes that number, never the phone.
-#[tokio::test]
-async fn a_valid_licence_with_the_phone_on_the_same_line_raises_no_flag() {
-    let h = Harness::start(&[("ok", "Rotterdam"), ("onbekend", "Rotterdam")]).await;
+async fn a_valid_licence_with_the_phone_on_the_same_line_raises_no_flag(db: TestDb, dir: PathBuf) {
+    let h = Harness::start(&db, dir, &[("ok", "Rotterdam"), ("onbekend", "Rotterdam")]).await;
     h.change("ok", |a| {
         a.phone = LICENSED_PHONE.into();
         a.licence = Some(format!("{LICENCE}, bel {LICENSED_PHONE}"));
@@ -487,3 +480,10 @@ async fn a_valid_licence_with_the_phone_on_the_same_line_raises_no_flag() {
         "the explanation quotes the phone: {e}"
     );
 }
+
+both_engines!(async place_changed_after_decision_is_an_observation_and_a_new_flag);
+both_engines!(async licence_added_after_decision_keeps_the_decision_and_observes_the_change);
+both_engines!(async ad_removed_after_decision_is_an_observation);
+both_engines!(async the_database_refuses_to_rewrite_a_decided_flag);
+both_engines!(async a_decision_on_a_version_the_person_did_not_see_is_refused);
+both_engines!(async a_valid_licence_with_the_phone_on_the_same_line_raises_no_flag);

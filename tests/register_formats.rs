@@ -5,13 +5,13 @@
 //! Every file here is synthetic: the CSV fixtures in `tests/data/register/` (kept byte
 //! for byte), the XLSX files written by `rust_xlsxwriter` below.
 
-mod common;
+mod support;
 
 use std::path::{Path, PathBuf};
 
-use common::{stderr, stdout, webwacht};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 use serde_json::Value;
+use support::{stderr, stdout, webwacht};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -1,9 +1,9 @@
 //! `webwacht register import`: every bad row is reported as `file:row: column: problem`,
 //! the command exits 2, and nothing is stored (neither new rows nor a lost old snapshot).
 
-mod common;
+mod support;
 
-use common::{stderr, stdout, webwacht};
+use support::{stderr, stdout, webwacht};
 
 const HEADER: &str = "licence_number,holder,business_type,municipality_code,phones,address,valid_from,valid_until,status\n";
 const GOOD_ROW: &str = "ESC-2024-0001,Voorbeeld Escort BV,escort,GM0599,06-12345678;010-1234567,\"Voorbeeldstraat 1, Rotterdam\",2024-01-01,2027-12-31,active\n";

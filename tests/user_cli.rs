@@ -1,11 +1,11 @@
 //! `webwacht user add` and `user password` through the binary: the password only from a
 //! prompt or stdin, argon2id in the database, clear errors with exit code 2.
 
-mod common;
+mod support;
 
 use std::path::Path;
 
-use common::{stderr, stdout, webwacht_with_stdin};
+use support::{stderr, stdout, webwacht_with_stdin};
 
 async fn hash_of(dir: &Path, name: &str) -> Option<(String, String, Option<String>)> {
     let store =

@@ -1,14 +1,18 @@
-//! The review UI's handlers, driven with `oneshot` (no socket) on a real SQLite database
-//! filled by a real run of `webwacht demo --no-serve` (crawl of the bundled demo site,
-//! register import, rules). Every test works on its own copy of that database.
+//! The review UI's handlers, driven with `oneshot` (no socket) on a real database filled
+//! by a real run of `webwacht demo --no-serve` (crawl of the bundled demo site, register
+//! import, rules), on SQLite and on PostgreSQL. Every test works on its own copy of that
+//! database.
 
-mod common;
+mod support;
+
+use std::path::{Path, PathBuf};
 
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
 use sqlx::Row;
+use support::db::TestDb;
 use tower::ServiceExt;
 use webwacht::store::{users, Store};
 use webwacht::web::{self, AppState};
@@ -18,18 +22,12 @@ const PASSWORD: &str = "een lang genoeg wachtwoord";
 /// A private copy of the demo database with a researcher, a coordinator and a
 /// municipality user (Rotterdam), and the app on it.
 struct Env {
-    _dir: tempfile::TempDir,
     store: Store,
     app: Router,
 }
 
-async fn env() -> Env {
-    let dir = tempfile::tempdir().unwrap();
-    common::copy_dir(common::demo_fixture(), dir.path());
-    let db = dir.path().join("webwacht.db");
-    let store = Store::connect(&format!("sqlite://{}", db.display()))
-        .await
-        .unwrap();
+async fn env(db: &TestDb, dir: &Path) -> Env {
+    let store = db.open().await;
     let hash = web::hash_password(PASSWORD).unwrap();
     for (name, role, m) in [
         ("rita", "researcher", None),
@@ -41,12 +39,8 @@ async fn env() -> Env {
             .await
             .unwrap();
     }
-    let app = web::app(AppState::new(store.clone(), dir.path().join("evidence")));
-    Env {
-        _dir: dir,
-        store,
-        app,
-    }
+    let app = web::app(AppState::new(store.clone(), dir.join("evidence")));
+    Env { store, app }
 }
 
 struct Answer {
@@ -197,7 +191,7 @@ async fn scalar(store: &Store, sql: &str) -> i64 {
 }
 
 async fn status_of(store: &Store, id: i64) -> String {
-    sqlx::query_scalar("SELECT status FROM flags WHERE id = ?")
+    sqlx::query_scalar("SELECT status FROM flags WHERE id = $1")
         .bind(id)
         .fetch_one(store.pool())
         .await
@@ -214,9 +208,8 @@ fn queue_ids(body: &str) -> Vec<i64> {
         .collect()
 }
 
-#[tokio::test]
-async fn anonymous_requests_go_to_login() {
-    let env = env().await;
+async fn anonymous_requests_go_to_login(db: TestDb, dir: PathBuf) {
+    let env = env(&db, &dir).await;
     for uri in [
         "/flags",
         "/flags/1",
@@ -274,9 +267,8 @@ async fn anonymous_requests_go_to_login() {
     assert_eq!((a.status, a.body.as_str()), (StatusCode::OK, "ok\n"));
 }
 
-#[tokio::test]
-async fn every_response_carries_the_security_headers() {
-    let env = env().await;
+async fn every_response_carries_the_security_headers(db: TestDb, dir: PathBuf) {
+    let env = env(&db, &dir).await;
     let b = login(&env, "rita").await;
     let anonymous = send(
         &env.app,
@@ -325,9 +317,8 @@ async fn every_response_carries_the_security_headers() {
         .starts_with("text/css"));
 }
 
-#[tokio::test]
-async fn session_cookie_is_strict_and_secure_behind_tls() {
-    let env = env().await;
+async fn session_cookie_is_strict_and_secure_behind_tls(db: TestDb, dir: PathBuf) {
+    let env = env(&db, &dir).await;
     let a = login_attempt(&env.app, "rita", PASSWORD).await;
     let set: Vec<&str> = a
         .headers
@@ -379,9 +370,8 @@ fn cookie_header(a: &Answer, name: &str) -> String {
         .unwrap()
 }
 
-#[tokio::test]
-async fn sessions_expire_and_logout_ends_them() {
-    let env = env().await;
+async fn sessions_expire_and_logout_ends_them(db: TestDb, dir: PathBuf) {
+    let env = env(&db, &dir).await;
     let b = login(&env, "rita").await;
     assert_eq!(b.get("/flags").await.status, StatusCode::OK);
     // Idle for longer than allowed.
@@ -420,9 +410,8 @@ async fn sessions_expire_and_logout_ends_them() {
     assert_eq!(stored, 0);
 }
 
-#[tokio::test]
-async fn failed_logins_are_refused_logged_and_slowed_down() {
-    let env = env().await;
+async fn failed_logins_are_refused_logged_and_slowed_down(db: TestDb, dir: PathBuf) {
+    let env = env(&db, &dir).await;
     let a = login_attempt(&env.app, "rita", "verkeerd wachtwoord").await;
     assert_eq!(a.status, StatusCode::UNAUTHORIZED);
     assert!(cookie_from(&a, "webwacht_sessie").is_none());
@@ -465,9 +454,8 @@ async fn failed_logins_are_refused_logged_and_slowed_down() {
     );
 }
 
-#[tokio::test]
-async fn login_form_needs_its_token() {
-    let env = env().await;
+async fn login_form_needs_its_token(db: TestDb, dir: PathBuf) {
+    let env = env(&db, &dir).await;
     let a = send(
         &env.app,
         Request::post("/login")
@@ -484,9 +472,8 @@ async fn login_form_needs_its_token() {
     assert!(cookie_from(&a, "webwacht_sessie").is_none());
 }
 
-#[tokio::test]
-async fn decisions_need_the_form_token_and_our_origin() {
-    let env = env().await;
+async fn decisions_need_the_form_token_and_our_origin(db: TestDb, dir: PathBuf) {
+    let env = env(&db, &dir).await;
     let b = login(&env, "rita").await;
     let a = b
         .post(
@@ -529,9 +516,8 @@ async fn decisions_need_the_form_token_and_our_origin() {
     );
 }
 
-#[tokio::test]
-async fn queue_filters_sorts_and_counts() {
-    let env = env().await;
+async fn queue_filters_sorts_and_counts(db: TestDb, dir: PathBuf) {
+    let env = env(&db, &dir).await;
     let b = login(&env, "rita").await;
     let total = scalar(&env.store, "SELECT COUNT(*) FROM flags").await;
     let all = b.get("/flags").await;
@@ -548,7 +534,7 @@ async fn queue_filters_sorts_and_counts() {
         let mut v = Vec::new();
         for id in &ids {
             v.push(
-                sqlx::query_scalar("SELECT strength FROM flags WHERE id = ?")
+                sqlx::query_scalar("SELECT strength FROM flags WHERE id = $1")
                     .bind(id)
                     .fetch_one(env.store.pool())
                     .await
@@ -608,7 +594,7 @@ async fn queue_filters_sorts_and_counts() {
 
     // A change by another process (a crawl from cron) shows at once: the cached counts
     // follow the database's generation number.
-    sqlx::query("UPDATE flags SET status = 'dismissed' WHERE id = ?")
+    sqlx::query("UPDATE flags SET status = 'dismissed' WHERE id = $1")
         .bind(ids[1])
         .execute(env.store.pool())
         .await
@@ -631,9 +617,8 @@ async fn queue_filters_sorts_and_counts() {
     }
 }
 
-#[tokio::test]
-async fn queue_pages_through_results() {
-    let env = env().await;
+async fn queue_pages_through_results(db: TestDb, dir: PathBuf) {
+    let env = env(&db, &dir).await;
     use webwacht::store::review::{queue, QueueFilter, Scope, Sort};
     let total = scalar(&env.store, "SELECT COUNT(*) FROM flags").await;
     let mut seen = Vec::new();
@@ -678,9 +663,8 @@ async fn rich_flag(store: &Store) -> i64 {
     .unwrap()
 }
 
-#[tokio::test]
-async fn one_flag_on_one_screen() {
-    let env = env().await;
+async fn one_flag_on_one_screen(db: TestDb, dir: PathBuf) {
+    let env = env(&db, &dir).await;
     let b = login(&env, "rita").await;
     let id = rich_flag(&env.store).await;
     let r = sqlx::query(
@@ -689,7 +673,7 @@ async fn one_flag_on_one_screen() {
          JOIN fetches fe ON fe.id = v.fetch_id
          JOIN version_numbers n ON n.version_id = v.id
          JOIN licences l ON l.normalized = n.normalized AND l.snapshot_id = f.snapshot_id
-         JOIN version_phones p ON p.version_id = v.id WHERE f.id = ?",
+         JOIN version_phones p ON p.version_id = v.id WHERE f.id = $1",
     )
     .bind(id)
     .fetch_one(env.store.pool())
@@ -759,9 +743,8 @@ async fn one_flag_on_one_screen() {
     );
 }
 
-#[tokio::test]
-async fn other_ads_with_the_same_phone_are_listed() {
-    let env = env().await;
+async fn other_ads_with_the_same_phone_are_listed(db: TestDb, dir: PathBuf) {
+    let env = env(&db, &dir).await;
     let b = login(&env, "rita").await;
     let row = sqlx::query(
         "SELECT f.id, p.e164 FROM flags f JOIN version_phones p ON p.version_id = f.version_id
@@ -778,7 +761,7 @@ async fn other_ads_with_the_same_phone_are_listed() {
     let (id, e164): (i64, String) = (row.get(0), row.get(1));
     let others: Vec<i64> = sqlx::query_scalar(
         "SELECT DISTINCT v.ad_id FROM version_phones p JOIN ad_versions v ON v.id = p.version_id
-         WHERE p.e164 = ? AND v.ad_id != (SELECT ad_id FROM flags WHERE id = ?)",
+         WHERE p.e164 = $1 AND v.ad_id != (SELECT ad_id FROM flags WHERE id = $2)",
     )
     .bind(&e164)
     .bind(id)
@@ -822,9 +805,8 @@ async fn other_ads_with_the_same_phone_are_listed() {
     );
 }
 
-#[tokio::test]
-async fn researcher_confirms_dismisses_and_escalates() {
-    let env = env().await;
+async fn researcher_confirms_dismisses_and_escalates(db: TestDb, dir: PathBuf) {
+    let env = env(&db, &dir).await;
     let rita = login(&env, "rita").await;
     let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM flags ORDER BY id LIMIT 4")
         .fetch_all(env.store.pool())
@@ -850,7 +832,7 @@ async fn researcher_confirms_dismisses_and_escalates() {
     assert_eq!(a.status, StatusCode::SEE_OTHER);
     assert_eq!(status_of(&env.store, ids[1]).await, "dismissed");
     let note: String =
-        sqlx::query_scalar("SELECT note FROM decisions WHERE flag_id = ? AND actor = 'rita' AND to_status = 'dismissed'")
+        sqlx::query_scalar("SELECT note FROM decisions WHERE flag_id = $1 AND actor = 'rita' AND to_status = 'dismissed'")
             .bind(ids[1])
             .fetch_one(env.store.pool())
             .await
@@ -897,7 +879,7 @@ async fn researcher_confirms_dismisses_and_escalates() {
 
     // Every decision is a decision row and an audit entry by the person.
     let history: Vec<(String, String)> =
-        sqlx::query("SELECT actor, to_status FROM decisions WHERE flag_id = ? ORDER BY id")
+        sqlx::query("SELECT actor, to_status FROM decisions WHERE flag_id = $1 ORDER BY id")
             .bind(ids[2])
             .fetch_all(env.store.pool())
             .await
@@ -915,7 +897,7 @@ async fn researcher_confirms_dismisses_and_escalates() {
     );
     // A decision on a new flag passes through review: the lifecycle of DESIGN.
     let steps: Vec<(Option<String>, String)> = sqlx::query(
-        "SELECT from_status, to_status FROM decisions WHERE flag_id = ? AND actor = 'rita' ORDER BY id",
+        "SELECT from_status, to_status FROM decisions WHERE flag_id = $1 AND actor = 'rita' ORDER BY id",
     )
     .bind(ids[1])
     .fetch_all(env.store.pool())
@@ -955,9 +937,8 @@ async fn researcher_confirms_dismisses_and_escalates() {
     assert!(page.body.contains("Bevestigd na overleg."));
 }
 
-#[tokio::test]
-async fn a_municipality_sees_only_its_own_decided_signals() {
-    let env = env().await;
+async fn a_municipality_sees_only_its_own_decided_signals(db: TestDb, dir: PathBuf) {
+    let env = env(&db, &dir).await;
     let own: i64 = scalar(
         &env.store,
         "SELECT id FROM flags WHERE municipality_code = 'GM0599' ORDER BY id LIMIT 1",
@@ -1013,9 +994,8 @@ async fn a_municipality_sees_only_its_own_decided_signals() {
     }
 }
 
-#[tokio::test]
-async fn search_by_phone_number_place_and_text() {
-    let env = env().await;
+async fn search_by_phone_number_place_and_text(db: TestDb, dir: PathBuf) {
+    let env = env(&db, &dir).await;
     let b = login(&env, "rita").await;
     // A phone, typed in another notation.
     let row = sqlx::query(
@@ -1099,14 +1079,13 @@ fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
-#[tokio::test]
-async fn ad_content_is_text_never_markup() {
-    let env = env().await;
+async fn ad_content_is_text_never_markup(db: TestDb, dir: PathBuf) {
+    let env = env(&db, &dir).await;
     let b = login(&env, "rita").await;
     let id: i64 = scalar(&env.store, "SELECT id FROM flags ORDER BY id LIMIT 1").await;
     sqlx::query(
         "UPDATE ad_versions SET title = '<script>alert(1)</script>', body = '<img src=x onerror=alert(2)> \"quoted\"',
-         advertiser = '<b>naam</b>' WHERE id = (SELECT version_id FROM flags WHERE id = ?)",
+         advertiser = '<b>naam</b>' WHERE id = (SELECT version_id FROM flags WHERE id = $1)",
     )
     .bind(id)
     .execute(env.store.pool())
@@ -1122,9 +1101,8 @@ async fn ad_content_is_text_never_markup() {
     assert!(page.body.contains("&#60;b&#62;naam&#60;/b&#62;"));
 }
 
-#[tokio::test]
-async fn coordinators_manage_users_researchers_do_not() {
-    let env = env().await;
+async fn coordinators_manage_users_researchers_do_not(db: TestDb, dir: PathBuf) {
+    let env = env(&db, &dir).await;
     let rita = login(&env, "rita").await;
     for uri in ["/users", "/audit", "/sites", "/metrics"] {
         assert_eq!(rita.get(uri).await.status, StatusCode::FORBIDDEN, "{uri}");
@@ -1189,9 +1167,8 @@ async fn coordinators_manage_users_researchers_do_not() {
     assert!(metrics.body.contains("webwacht_flags{status=\"new\"}"));
 }
 
-#[tokio::test]
-async fn the_register_entry_found_through_a_phone_is_shown() {
-    let env = env().await;
+async fn the_register_entry_found_through_a_phone_is_shown(db: TestDb, dir: PathBuf) {
+    let env = env(&db, &dir).await;
     let b = login(&env, "rita").await;
     // A flag whose ad's phone is registered with a licence the ad does not name.
     let row = sqlx::query(
@@ -1215,3 +1192,21 @@ async fn the_register_entry_found_through_a_phone_is_shown() {
     let row = &row[..row.find("</tr>").unwrap()];
     assert!(row.contains("telefoonnummer uit de advertentie"), "{row}");
 }
+
+both_engines!(demo anonymous_requests_go_to_login);
+both_engines!(demo every_response_carries_the_security_headers);
+both_engines!(demo session_cookie_is_strict_and_secure_behind_tls);
+both_engines!(demo sessions_expire_and_logout_ends_them);
+both_engines!(demo failed_logins_are_refused_logged_and_slowed_down);
+both_engines!(demo login_form_needs_its_token);
+both_engines!(demo decisions_need_the_form_token_and_our_origin);
+both_engines!(demo queue_filters_sorts_and_counts);
+both_engines!(demo queue_pages_through_results);
+both_engines!(demo one_flag_on_one_screen);
+both_engines!(demo other_ads_with_the_same_phone_are_listed);
+both_engines!(demo researcher_confirms_dismisses_and_escalates);
+both_engines!(demo a_municipality_sees_only_its_own_decided_signals);
+both_engines!(demo search_by_phone_number_place_and_text);
+both_engines!(demo ad_content_is_text_never_markup);
+both_engines!(demo coordinators_manage_users_researchers_do_not);
+both_engines!(demo the_register_entry_found_through_a_phone_is_shown);

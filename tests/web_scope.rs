@@ -10,16 +10,15 @@
 //! page it can reach by following links from the queue and the monitor, and every flag,
 //! ad and phone page by address, and no page may show anything of the rest.
 
-mod common;
-#[path = "support/web.rs"]
-mod web_support;
+mod support;
 
 use std::collections::{BTreeSet, VecDeque};
-use std::path::Path;
+use std::path::PathBuf;
 
 use axum::http::StatusCode;
 use sqlx::Row;
-use web_support::{links, Browser};
+use support::db::TestDb;
+use support::web::{links, Browser};
 use webwacht::store::review::{self as rv, NewDecision, Scope, SearchTerms};
 use webwacht::store::{users, Store};
 use webwacht::web::{self, AppState};
@@ -46,7 +45,7 @@ async fn texts(store: &Store, sql: &str) -> BTreeSet<String> {
 }
 
 async fn decide(store: &Store, id: i64, to: &str) {
-    let version: i64 = sqlx::query_scalar("SELECT version_id FROM flags WHERE id = ?")
+    let version: i64 = sqlx::query_scalar("SELECT version_id FROM flags WHERE id = $1")
         .bind(id)
         .fetch_one(store.pool())
         .await
@@ -74,11 +73,8 @@ async fn decide(store: &Store, id: i64, to: &str) {
 
 /// The demo database with the decisions described above; returns the store and the id of
 /// the Den Haag flag whose phone is shared.
-async fn decided_demo(dir: &Path) -> (Store, i64) {
-    common::copy_dir(common::demo_fixture(), dir);
-    let store = Store::connect(&format!("sqlite://{}", dir.join("webwacht.db").display()))
-        .await
-        .unwrap();
+async fn decided_demo(db: &TestDb) -> (Store, i64) {
+    let store = db.open().await;
     // The Den Haag flag whose phone is on ads in other municipalities.
     let shared = ids(
         &store,
@@ -200,15 +196,16 @@ async fn forbidden(store: &Store) -> BTreeSet<String> {
     out
 }
 
-#[tokio::test]
-async fn a_municipality_user_sees_nothing_of_other_territories_or_undecided_signals() {
-    let dir = tempfile::tempdir().unwrap();
-    let (store, shared) = decided_demo(dir.path()).await;
+async fn a_municipality_user_sees_nothing_of_other_territories_or_undecided_signals(
+    db: TestDb,
+    dir: PathBuf,
+) {
+    let (store, shared) = decided_demo(&db).await;
     let hash = web::hash_password(PASSWORD).unwrap();
     users::create_user(&store, "denhaag", &hash, "municipality", Some(OWN))
         .await
         .unwrap();
-    let app = web::app(AppState::new(store.clone(), dir.path().join("evidence")));
+    let app = web::app(AppState::new(store.clone(), dir.join("evidence")));
     let user = Browser::login(&app, "denhaag", PASSWORD).await;
 
     let visible: BTreeSet<i64> = ids(
@@ -355,10 +352,8 @@ async fn a_municipality_user_sees_nothing_of_other_territories_or_undecided_sign
     }
 }
 
-#[tokio::test]
-async fn store_queries_apply_the_scope_too() {
-    let dir = tempfile::tempdir().unwrap();
-    let (store, shared) = decided_demo(dir.path()).await;
+async fn store_queries_apply_the_scope_too(db: TestDb, _dir: PathBuf) {
+    let (store, shared) = decided_demo(&db).await;
     let scope = Scope::Municipality(OWN.into());
     let d = rv::flag_detail(&store, &scope, shared)
         .await
@@ -416,3 +411,6 @@ async fn store_queries_apply_the_scope_too() {
     assert_eq!(menus.municipalities.len(), 1);
     assert_eq!(menus.sites, ["demo-escort"]);
 }
+
+both_engines!(demo a_municipality_user_sees_nothing_of_other_territories_or_undecided_signals);
+both_engines!(demo store_queries_apply_the_scope_too);

@@ -12,11 +12,12 @@ use super::Cli;
 use crate::config::Config;
 use crate::crawl::CrawlOptions;
 use crate::demo::{self, DemoServer};
+use crate::error::BadInput;
 use crate::register::RegisterKind;
 use crate::report::summary;
 use crate::rules::Policies;
 use crate::site;
-use crate::store::Store;
+use crate::store::{self, Store};
 use crate::web::auth::random_token;
 use crate::web::{hash_password, Role};
 
@@ -30,13 +31,17 @@ pub struct DemoArgs {
 }
 
 pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<()> {
-    // Only --data-dir may move the demo; the user's config never points it at real data.
+    // Only --data-dir and --database-url may move the demo; the user's config file and
+    // environment never point it at real data.
     let data_dir = cli
         .global
         .data_dir
         .clone()
         .unwrap_or_else(|| PathBuf::from(DEMO_DATA_DIR));
     let mut cfg = Config::for_data_dir(&data_dir);
+    if let Some(url) = &cli.global.database_url {
+        cfg.database_url.clone_from(url);
+    }
     if let Some(ua) = &cli.global.user_agent {
         cfg.user_agent.clone_from(ua);
     }
@@ -45,6 +50,20 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<()> {
     println!("Demosite gestart op {base}");
 
     let store = Store::open(&cfg).await?;
+    let other_sites: Vec<String> = store::runs::site_statuses(&store)
+        .await?
+        .into_iter()
+        .map(|s| s.id)
+        .filter(|id| id != demo::SITE_ID)
+        .collect();
+    if !other_sites.is_empty() {
+        anyhow::bail!(BadInput(format!(
+            "de database {} bevat al gegevens van andere sites ({}); de demo gebruikt alleen een \
+             lege database of die van een eerdere demo",
+            store::redact(&cfg.database_url),
+            other_sites.join(", ")
+        )));
+    }
     let register_path = data_dir.join("demo-register.csv");
     std::fs::write(&register_path, demo::register_csv())
         .with_context(|| format!("{} schrijven", register_path.display()))?;

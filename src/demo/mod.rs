@@ -28,13 +28,16 @@ pub use ads::{ads, Category, DemoAd, SHARED_PHONE};
 pub use register::register_csv;
 pub use server::{router, serve, DemoServer, LoggedRequest, RequestLog, ROBOTS_TXT};
 
+/// The demo site's id in its site file and in the database.
+pub const SITE_ID: &str = "demo-escort";
+
 /// The site file (`selectors/demo-escort.toml` format) for the demo site at `base_url`,
 /// e.g. `http://127.0.0.1:43123`.
 pub fn site_toml(base_url: &str) -> String {
     let base_url = base_url.trim_end_matches('/');
     format!(
         r#"[site]
-id = "demo-escort"
+id = "{SITE_ID}"
 name = "Demo Escortgids"
 start_urls = ["{base_url}/escorts?page=1"]
 requests_per_minute = 600

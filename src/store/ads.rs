@@ -2,7 +2,9 @@
 
 use std::collections::HashSet;
 
-use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
+use sqlx::{AnyConnection, Row};
+
+use super::sql::Sql;
 
 use super::scope::Scope;
 use super::{now, Result, Store};
@@ -12,7 +14,7 @@ use crate::site::AdPage;
 /// Make sure the site has a row (name refreshed from its site file).
 pub async fn upsert_site(store: &Store, id: &str, name: &str) -> Result<()> {
     sqlx::query(
-        "INSERT INTO sites (id, name, updated_at) VALUES (?, ?, ?)
+        "INSERT INTO sites (id, name, updated_at) VALUES ($1, $2, $3)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name",
     )
     .bind(id)
@@ -47,11 +49,11 @@ pub async fn insert_fetch(store: &Store, f: &NewFetch) -> Result<i64> {
 }
 
 /// [`insert_fetch`] inside the caller's transaction.
-pub async fn insert_fetch_in(conn: &mut SqliteConnection, f: &NewFetch) -> Result<i64> {
+pub async fn insert_fetch_in(conn: &mut AnyConnection, f: &NewFetch) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO fetches (run_id, url, page_kind, http_status, fetched_at, body_sha256, body_size,
          warc_file, warc_offset, warc_length, warc_record_sha256, error)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
     )
     .bind(f.run_id)
     .bind(&f.url)
@@ -103,7 +105,7 @@ pub async fn evidence_after(
 ) -> Result<Vec<StoredEvidence>> {
     let rows = sqlx::query(
         "SELECT id, url, warc_file, COALESCE(warc_offset, -1), COALESCE(warc_length, -1), body_sha256,
-         warc_record_sha256 FROM fetches WHERE warc_file IS NOT NULL AND id > ? ORDER BY id LIMIT ?",
+         warc_record_sha256 FROM fetches WHERE warc_file IS NOT NULL AND id > $1 ORDER BY id LIMIT $2",
     )
     .bind(after_fetch_id)
     .bind(limit)
@@ -174,7 +176,7 @@ pub async fn record_ad(
 /// [`record_ad`] inside the caller's transaction, also keeping the answer's validators.
 #[allow(clippy::too_many_arguments)]
 pub async fn record_ad_in(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     site_id: &str,
     url: &str,
     fetch_id: i64,
@@ -186,7 +188,7 @@ pub async fn record_ad_in(
     let hash = page.content_hash();
     let existing = sqlx::query(
         "SELECT a.id, v.content_sha256 FROM ads a LEFT JOIN ad_versions v ON v.id = a.current_version_id
-         WHERE a.site_id = ? AND a.external_id = ?",
+         WHERE a.site_id = $1 AND a.external_id = $2",
     )
     .bind(site_id)
     .bind(&page.external_id)
@@ -197,8 +199,8 @@ pub async fn record_ad_in(
             let id: i64 = r.get(0);
             let current: Option<String> = r.get(1);
             sqlx::query(
-                "UPDATE ads SET last_seen = ?, url = ?, removed_at = NULL, missed_runs = 0, etag = ?,
-                 last_modified = ? WHERE id = ?",
+                "UPDATE ads SET last_seen = $1, url = $2, removed_at = NULL, missed_runs = 0, etag = $3,
+                 last_modified = $4 WHERE id = $5",
             )
             .bind(captured_at)
             .bind(url)
@@ -215,7 +217,7 @@ pub async fn record_ad_in(
         None => {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO ads (site_id, external_id, url, first_seen, last_seen, etag, last_modified)
-                 VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
             )
             .bind(site_id)
             .bind(&page.external_id)
@@ -235,7 +237,7 @@ pub async fn record_ad_in(
         .find_map(|p| p.municipality_code.clone());
     // An ad can change back to an earlier content: reuse that version.
     let old: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM ad_versions WHERE ad_id = ? AND content_sha256 = ?")
+        sqlx::query_scalar("SELECT id FROM ad_versions WHERE ad_id = $1 AND content_sha256 = $2")
             .bind(ad_id)
             .bind(&hash)
             .fetch_optional(&mut *tx)
@@ -245,7 +247,7 @@ pub async fn record_ad_in(
         None => {
             let v: i64 = sqlx::query_scalar(
                 "INSERT INTO ad_versions (ad_id, content_sha256, fetch_id, captured_at, title, body, advertiser,
-                 place_text, posted, municipality_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                 place_text, posted, municipality_code) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
             )
             .bind(ad_id)
             .bind(&hash)
@@ -261,7 +263,7 @@ pub async fn record_ad_in(
             .await?;
             for p in &extraction.phones {
                 sqlx::query(
-                    "INSERT INTO version_phones (version_id, e164, raw, kind, country, obfuscated) VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO version_phones (version_id, e164, raw, kind, country, obfuscated) VALUES ($1, $2, $3, $4, $5, $6)",
                 )
                 .bind(v)
                 .bind(&p.e164)
@@ -278,7 +280,8 @@ pub async fn record_ad_in(
             ] {
                 for n in numbers {
                     sqlx::query(
-                        "INSERT OR IGNORE INTO version_numbers (version_id, kind, normalized, value, raw, name) VALUES (?, ?, ?, ?, ?, ?)",
+                        "INSERT INTO version_numbers (version_id, kind, normalized, value, raw, name) VALUES ($1, $2, $3, $4, $5, $6)
+                         ON CONFLICT DO NOTHING",
                     )
                     .bind(v)
                     .bind(kind)
@@ -292,7 +295,7 @@ pub async fn record_ad_in(
             }
             for (i, p) in extraction.places.iter().enumerate() {
                 sqlx::query(
-                    "INSERT INTO version_places (version_id, position, name, municipality_code) VALUES (?, ?, ?, ?)",
+                    "INSERT INTO version_places (version_id, position, name, municipality_code) VALUES ($1, $2, $3, $4)",
                 )
                 .bind(v)
                 .bind(i as i64)
@@ -304,7 +307,7 @@ pub async fn record_ad_in(
             v
         }
     };
-    sqlx::query("UPDATE ads SET current_version_id = ? WHERE id = ?")
+    sqlx::query("UPDATE ads SET current_version_id = $1 WHERE id = $2")
         .bind(version_id)
         .bind(ad_id)
         .execute(&mut *tx)
@@ -315,7 +318,7 @@ pub async fn record_ad_in(
 /// The validators of the ad last fetched from `url`, if it had any.
 pub async fn validators(store: &Store, site_id: &str, url: &str) -> Result<Validators> {
     let row = sqlx::query(
-        "SELECT etag, last_modified FROM ads WHERE site_id = ? AND url = ? ORDER BY last_seen DESC LIMIT 1",
+        "SELECT etag, last_modified FROM ads WHERE site_id = $1 AND url = $2 ORDER BY last_seen DESC LIMIT 1",
     )
     .bind(site_id)
     .bind(url)
@@ -330,13 +333,13 @@ pub async fn validators(store: &Store, site_id: &str, url: &str) -> Result<Valid
 /// A 304 Not Modified: the ad at `url` is still there, unchanged. `false` when no ad
 /// has that URL (then the caller fetches it in full next time).
 pub async fn seen_unchanged(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     site_id: &str,
     url: &str,
     seen_at: &str,
 ) -> Result<bool> {
     let n = sqlx::query(
-        "UPDATE ads SET last_seen = ?, removed_at = NULL, missed_runs = 0 WHERE site_id = ? AND url = ?",
+        "UPDATE ads SET last_seen = $1, removed_at = NULL, missed_runs = 0 WHERE site_id = $2 AND url = $3",
     )
     .bind(seen_at)
     .bind(site_id)
@@ -357,7 +360,7 @@ pub async fn mark_missing(
     remove_after: u32,
 ) -> Result<i64> {
     let mut tx = store.pool().begin().await?;
-    let rows = sqlx::query("SELECT id, url FROM ads WHERE site_id = ? AND removed_at IS NULL")
+    let rows = sqlx::query("SELECT id, url FROM ads WHERE site_id = $1 AND removed_at IS NULL")
         .bind(site_id)
         .fetch_all(&mut *tx)
         .await?;
@@ -369,13 +372,13 @@ pub async fn mark_missing(
             continue;
         }
         let missed: i64 = sqlx::query_scalar(
-            "UPDATE ads SET missed_runs = missed_runs + 1 WHERE id = ? RETURNING missed_runs",
+            "UPDATE ads SET missed_runs = missed_runs + 1 WHERE id = $1 RETURNING missed_runs",
         )
         .bind(id)
         .fetch_one(&mut *tx)
         .await?;
         if missed >= i64::from(remove_after) {
-            sqlx::query("UPDATE ads SET removed_at = ? WHERE id = ?")
+            sqlx::query("UPDATE ads SET removed_at = $1 WHERE id = $2")
                 .bind(&at)
                 .bind(id)
                 .execute(&mut *tx)
@@ -384,8 +387,8 @@ pub async fn mark_missing(
             // observation on it.
             sqlx::query(
                 "INSERT INTO flag_observations (flag_id, kind, version_id, note, observed_at)
-                 SELECT f.id, 'ad_removed', NULL, ?, ? FROM flags f
-                 WHERE f.ad_id = ? AND f.status IN ('confirmed', 'dismissed', 'reported', 'closed')",
+                 SELECT f.id, 'ad_removed', NULL, $1, $2 FROM flags f
+                 WHERE f.ad_id = $3 AND f.status IN ('confirmed', 'dismissed', 'reported', 'closed')",
             )
             .bind("Advertentie verwijderd na besluit: de site toont de advertentie niet meer")
             .bind(&at)
@@ -506,7 +509,7 @@ pub const VERSIONS_LIMIT: i64 = 50;
 /// The ad with this id and its versions, if `scope` may see it (a restricted scope: only
 /// an ad that carries one of its flags, with the versions those flags rest on).
 pub async fn ad_detail(store: &Store, scope: &Scope, id: i64) -> Result<Option<AdDetail>> {
-    let mut q = QueryBuilder::<Sqlite>::new(
+    let mut q = Sql::new(
         "SELECT a.id, a.site_id, a.url, a.first_seen, a.last_seen, a.removed_at FROM ads a WHERE a.id = ",
     );
     q.push_bind(id);
@@ -514,7 +517,7 @@ pub async fn ad_detail(store: &Store, scope: &Scope, id: i64) -> Result<Option<A
     let Some(a) = q.build().fetch_optional(store.pool()).await? else {
         return Ok(None);
     };
-    let mut q = QueryBuilder::<Sqlite>::new(
+    let mut q = Sql::new(
         "SELECT v.id, v.captured_at, v.title, v.body, v.advertiser, v.place_text FROM ad_versions v
          WHERE v.ad_id = ",
     );
@@ -525,7 +528,7 @@ pub async fn ad_detail(store: &Store, scope: &Scope, id: i64) -> Result<Option<A
     let mut versions = Vec::new();
     for v in q.build().fetch_all(store.pool()).await? {
         let phones = sqlx::query_scalar(
-            "SELECT e164 FROM version_phones WHERE version_id = ? ORDER BY rowid",
+            "SELECT e164 FROM version_phones WHERE version_id = $1 ORDER BY rowid",
         )
         .bind(v.get::<i64, _>(0))
         .fetch_all(store.pool())
@@ -539,7 +542,7 @@ pub async fn ad_detail(store: &Store, scope: &Scope, id: i64) -> Result<Option<A
             phones,
         });
     }
-    let mut q = QueryBuilder::<Sqlite>::new("SELECT f.id FROM flags f WHERE f.ad_id = ");
+    let mut q = Sql::new("SELECT f.id FROM flags f WHERE f.ad_id = ");
     q.push_bind(id);
     scope.and_flag(&mut q, "f");
     q.push(" ORDER BY f.id");

@@ -67,7 +67,7 @@ async fn write_batch(store: &Store, batch: &[Pending]) -> Result<()> {
     let mut tx = store.pool().begin().await?;
     for p in batch {
         sqlx::query(
-            "INSERT INTO audit_log (at, actor, action, object, detail) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO audit_log (at, actor, action, object, detail) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(&p.at)
         .bind(&p.actor)
@@ -84,7 +84,7 @@ async fn write_batch(store: &Store, batch: &[Pending]) -> Result<()> {
 /// Number of audit entries with this action (used by tests and the monitor).
 pub async fn count_action(store: &Store, action: &str) -> Result<i64> {
     Ok(
-        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = ?")
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1")
             .bind(action)
             .fetch_one(store.pool())
             .await?,
@@ -114,8 +114,8 @@ pub async fn audit_log(
     scope.require_staff()?;
     Ok(sqlx::query(
         "SELECT id, at, actor, action, object, detail FROM audit_log
-         WHERE (?1 IS NULL OR actor = ?1) AND (?2 IS NULL OR object = ?2) AND (?3 IS NULL OR id < ?3)
-         ORDER BY id DESC LIMIT ?4",
+         WHERE ($1 IS NULL OR actor = $1) AND ($2 IS NULL OR object = $2) AND ($3 IS NULL OR id < $3)
+         ORDER BY id DESC LIMIT $4",
     )
     .bind(actor)
     .bind(object)

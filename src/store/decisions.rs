@@ -17,7 +17,7 @@ pub struct DecisionRow {
 /// The decisions on a flag, oldest first.
 pub async fn decisions(store: &Store, flag_id: i64) -> Result<Vec<DecisionRow>> {
     Ok(sqlx::query(
-        "SELECT actor, from_status, to_status, note, decided_at FROM decisions WHERE flag_id = ? ORDER BY id",
+        "SELECT actor, from_status, to_status, note, decided_at FROM decisions WHERE flag_id = $1 ORDER BY id",
     )
     .bind(flag_id)
     .fetch_all(store.pool())
@@ -62,8 +62,8 @@ pub async fn decide(store: &Store, d: &NewDecision<'_>) -> Result<()> {
     let _turn = store.write_turn().await;
     let mut tx = store.pool().begin().await?;
     let changed = sqlx::query(
-        "UPDATE flags SET status = ?, escalated_at = CASE WHEN ? THEN COALESCE(escalated_at, ?) ELSE NULL END
-         WHERE id = ? AND status = ? AND version_id = ?",
+        "UPDATE flags SET status = $1, escalated_at = CASE WHEN $2 THEN COALESCE(escalated_at, $3) ELSE NULL END
+         WHERE id = $4 AND status = $5 AND version_id = $6",
     )
     .bind(end)
     .bind(d.escalate)
@@ -84,7 +84,7 @@ pub async fn decide(store: &Store, d: &NewDecision<'_>) -> Result<()> {
         // The note belongs to the decision, i.e. the last step.
         let note = if i + 1 == d.steps.len() { d.note } else { None };
         sqlx::query(
-            "INSERT INTO decisions (flag_id, actor, from_status, to_status, note, decided_at) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO decisions (flag_id, actor, from_status, to_status, note, decided_at) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(d.flag_id)
         .bind(d.actor)
@@ -100,14 +100,16 @@ pub async fn decide(store: &Store, d: &NewDecision<'_>) -> Result<()> {
         .chain(d.steps.iter().copied())
         .collect::<Vec<_>>()
         .join(" -> ");
-    sqlx::query("INSERT INTO audit_log (at, actor, action, object, detail) VALUES (?, ?, ?, ?, ?)")
-        .bind(&at)
-        .bind(d.actor)
-        .bind(format!("flag_{}", d.action))
-        .bind(format!("flag:{}", d.flag_id))
-        .bind(path)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor, action, object, detail) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&at)
+    .bind(d.actor)
+    .bind(format!("flag_{}", d.action))
+    .bind(format!("flag:{}", d.flag_id))
+    .bind(path)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -2,7 +2,9 @@
 //! rests on, its phones and numbers, the register entries it was judged against, the
 //! other ads with the same phone, and its history.
 
-use sqlx::{QueryBuilder, Row, Sqlite};
+use sqlx::Row;
+
+use super::sql::Sql;
 
 use super::decisions::DecisionRow;
 use super::scope::Scope;
@@ -115,32 +117,48 @@ pub const LINKED_LIMIT: i64 = 100;
 
 /// The flag with this id, if `scope` may see it.
 pub async fn flag_detail(store: &Store, scope: &Scope, id: i64) -> Result<Option<FlagDetail>> {
-    let Some(r) = sqlx::query(
+    let e = store.engine();
+    let sql = format!(
         "SELECT f.id, f.ad_id, f.rule, f.strength, f.status, f.explanation, f.municipality_code, m.name,
                 f.first_seen, f.last_seen, f.resolved_reason, f.escalated_at, f.snapshot_id, rs.imported_at,
                 a.site_id, a.url, v.id, v.captured_at, v.title, v.body, v.advertiser, v.place_text,
                 fe.fetched_at, fe.body_sha256, fe.id, fe.warc_file, fe.warc_offset, fe.warc_length,
                 fe.warc_record_sha256,
-                (SELECT json_group_array(json_array(e164, raw, kind, country, obfuscated)) FROM
-                  (SELECT * FROM version_phones WHERE version_id = v.id ORDER BY rowid)),
-                (SELECT json_group_array(json_array(kind, value, normalized, raw, name)) FROM
-                  (SELECT * FROM version_numbers WHERE version_id = v.id ORDER BY rowid)),
-                (SELECT json_group_array(json_array(actor, from_status, to_status, note, decided_at)) FROM
-                  (SELECT * FROM decisions WHERE flag_id = f.id ORDER BY id)),
+                {phones}, {numbers}, {decisions},
                 f.follows_flag_id, pf.status, pf.municipality_code, nf.id, nf.status, nf.municipality_code,
-                (SELECT json_group_array(json_array(kind, version_id, note, observed_at)) FROM
-                  (SELECT * FROM flag_observations WHERE flag_id = f.id ORDER BY id))
+                {observations}
          FROM flags f JOIN ads a ON a.id = f.ad_id JOIN ad_versions v ON v.id = f.version_id
          LEFT JOIN flags pf ON pf.id = f.follows_flag_id
          LEFT JOIN flags nf ON nf.follows_flag_id = f.id
          LEFT JOIN fetches fe ON fe.id = v.fetch_id
          LEFT JOIN municipalities m ON m.code = f.municipality_code
          LEFT JOIN register_snapshots rs ON rs.id = f.snapshot_id
-         WHERE f.id = ?",
-    )
-    .bind(id)
-    .fetch_optional(store.pool())
-    .await?
+         WHERE f.id = $1",
+        phones = e.json_rows(
+            "e164, raw, kind, country, obfuscated",
+            "version_phones WHERE version_id = v.id",
+            "rowid"
+        ),
+        numbers = e.json_rows(
+            "kind, value, normalized, raw, name",
+            "version_numbers WHERE version_id = v.id",
+            "rowid"
+        ),
+        decisions = e.json_rows(
+            "actor, from_status, to_status, note, decided_at",
+            "decisions WHERE flag_id = f.id",
+            "id"
+        ),
+        observations = e.json_rows(
+            "kind, version_id, note, observed_at",
+            "flag_observations WHERE flag_id = f.id",
+            "id"
+        ),
+    );
+    let Some(r) = sqlx::query(&sql)
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?
     else {
         return Ok(None);
     };
@@ -172,7 +190,10 @@ pub async fn flag_detail(store: &Store, scope: &Scope, id: i64) -> Result<Option
             raw: text_at(&p, 1),
             kind: text_at(&p, 2),
             country: text_at(&p, 3),
-            obfuscated: p.get(4).and_then(serde_json::Value::as_i64).unwrap_or(0) != 0,
+            // SQLite's JSON has 0/1, PostgreSQL's true/false.
+            obfuscated: p
+                .get(4)
+                .is_some_and(|v| v.as_bool().unwrap_or(v.as_i64() != Some(0))),
         })
         .collect();
     let numbers: Vec<DetailNumber> = json_rows(&r.get::<String, _>(30))?
@@ -285,26 +306,31 @@ async fn register_entries(
     }
     // One query: the licences the ad names, and those that hold one of its phones, each
     // found through its own index (an OR of the two lets SQLite scan the whole snapshot).
-    let mut q = QueryBuilder::<Sqlite>::new("WITH wanted(n) AS (SELECT NULL WHERE 0");
+    let e = store.engine();
+    let mut q = Sql::new("WITH wanted(n) AS (SELECT NULL WHERE 1 = 0");
     for n in &licence_numbers {
         q.push(" UNION SELECT ").push_bind(*n);
     }
-    q.push(" UNION SELECT normalized FROM licence_phones INDEXED BY licence_phones_e164 WHERE snapshot_id = ")
-        .push_bind(snapshot_id)
-        .push(" AND e164 IN (");
-    let mut sep = q.separated(", ");
-    sep.push("NULL");
-    for p in phones {
-        sep.push_bind(&p.e164);
-    }
-    q.push(
+    q.push(format_args!(
+        " UNION SELECT normalized FROM licence_phones {} WHERE snapshot_id = ",
+        e.indexed_by("licence_phones_e164")
+    ))
+    .push_bind(snapshot_id)
+    .push(" AND e164 IN (");
+    q.push_bind_list(phones.iter().map(|p| p.e164.as_str()));
+    q.push(format_args!(
         "))
          SELECT l.licence_number, l.holder, l.business_type, l.municipality_code, l.address,
-                l.valid_from, l.valid_until, l.status, l.normalized,
-                (SELECT group_concat(e164, ', ') FROM (SELECT lp.e164 FROM licence_phones lp
-                  WHERE lp.snapshot_id = l.snapshot_id AND lp.normalized = l.normalized ORDER BY lp.e164))
-         FROM wanted CROSS JOIN licences l ON l.snapshot_id = ",
-    )
+                l.valid_from, l.valid_until, l.status, l.normalized, {}
+         FROM wanted {} licences l ON l.snapshot_id = ",
+        e.joined(
+            "lp.e164",
+            ", ",
+            "licence_phones lp WHERE lp.snapshot_id = l.snapshot_id AND lp.normalized = l.normalized",
+            "lp.e164"
+        ),
+        e.join_in_order()
+    ))
     .push_bind(snapshot_id)
     .push(" AND l.normalized = wanted.n WHERE 1 = 1");
     scope.and_licence(&mut q, "l");
@@ -357,21 +383,24 @@ async fn linked_ads(
     if phones.is_empty() {
         return Ok(Vec::new());
     }
-    let mut q = QueryBuilder::<Sqlite>::new(
-        "SELECT a.id, p.e164, a.site_id, a.url, v.advertiser, v.place_text, m.name, a.first_seen,
-                MAX(v.captured_at)
-         FROM version_phones p JOIN ad_versions v ON v.id = p.version_id JOIN ads a ON a.id = v.ad_id
-         LEFT JOIN municipalities m ON m.code = v.municipality_code
-         WHERE a.id != ",
+    // Per ad and phone the newest version that carried the phone.
+    let mut q = Sql::new(
+        "SELECT id, e164, site_id, url, advertiser, place_text, municipality_name, first_seen,
+                captured_at
+         FROM (SELECT a.id, p.e164, a.site_id, a.url, v.advertiser, v.place_text,
+                      m.name AS municipality_name, a.first_seen, v.captured_at,
+                      ROW_NUMBER() OVER (PARTITION BY a.id, p.e164
+                                         ORDER BY v.captured_at DESC, v.id DESC) AS newest
+               FROM version_phones p JOIN ad_versions v ON v.id = p.version_id
+               JOIN ads a ON a.id = v.ad_id
+               LEFT JOIN municipalities m ON m.code = v.municipality_code
+               WHERE a.id != ",
     );
     q.push_bind(ad_id).push(" AND p.e164 IN (");
-    let mut sep = q.separated(", ");
-    for p in phones {
-        sep.push_bind(&p.e164);
-    }
+    q.push_bind_list(phones.iter().map(|p| p.e164.as_str()));
     q.push(")");
     scope.and_version(&mut q, "v.id");
-    q.push(" GROUP BY a.id, p.e164 ORDER BY MAX(v.captured_at) DESC, a.id DESC LIMIT ")
+    q.push(") AS linked WHERE newest = 1 ORDER BY captured_at DESC, id DESC LIMIT ")
         .push_bind(LINKED_LIMIT);
     Ok(q.build()
         .fetch_all(store.pool())

@@ -66,7 +66,7 @@ pub async fn reconcile(
     let at = now();
     let existing: HashMap<String, CurrentFlag> = sqlx::query(
         "SELECT f.rule, f.id, f.status, f.resolved_at, f.version_id FROM flags f
-         WHERE f.ad_id = ? AND NOT EXISTS (SELECT 1 FROM flags g WHERE g.follows_flag_id = f.id)",
+         WHERE f.ad_id = $1 AND NOT EXISTS (SELECT 1 FROM flags g WHERE g.follows_flag_id = f.id)",
     )
     .bind(ad_id)
     .fetch_all(&mut *tx)
@@ -93,7 +93,7 @@ pub async fn reconcile(
             }
             Some(cur) if cur.decided() && cur.version_id == version_id => {
                 // The ad the person decided on is still there as it was.
-                sqlx::query("UPDATE flags SET last_seen = ? WHERE id = ?")
+                sqlx::query("UPDATE flags SET last_seen = $1 WHERE id = $2")
                     .bind(&at)
                     .bind(cur.id)
                     .execute(&mut *tx)
@@ -115,8 +115,8 @@ pub async fn reconcile(
             }
             Some(cur) => {
                 sqlx::query(
-                    "UPDATE flags SET strength = ?, explanation = ?, evidence = ?, version_id = ?, snapshot_id = ?,
-                     municipality_code = ?, last_seen = ?, resolved_at = NULL, resolved_reason = NULL WHERE id = ?",
+                    "UPDATE flags SET strength = $1, explanation = $2, evidence = $3, version_id = $4, snapshot_id = $5,
+                     municipality_code = $6, last_seen = $7, resolved_at = NULL, resolved_reason = NULL WHERE id = $8",
                 )
                 .bind(i64::from(f.strength))
                 .bind(&f.explanation)
@@ -173,7 +173,7 @@ pub async fn reconcile(
              registermomentopname {}): de advertentie is aangepast of het register is bijgewerkt.",
             snapshot_id.map(|s| s.to_string()).unwrap_or_else(|| "-".into())
         );
-        sqlx::query("UPDATE flags SET resolved_at = ?, resolved_reason = ? WHERE id = ?")
+        sqlx::query("UPDATE flags SET resolved_at = $1, resolved_reason = $2 WHERE id = $3")
             .bind(&at)
             .bind(&reason)
             .bind(cur.id)
@@ -192,7 +192,7 @@ pub async fn reconcile(
 /// Store a new flag (`follows`: the decided flag of the same ad and rule it follows) with
 /// its first decision row.
 async fn insert_flag(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     ad_id: i64,
     version_id: i64,
     snapshot_id: Option<i64>,
@@ -203,7 +203,7 @@ async fn insert_flag(
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO flags (ad_id, rule, strength, status, explanation, evidence, version_id, snapshot_id,
          municipality_code, first_seen, last_seen, follows_flag_id)
-         VALUES (?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, 'new', $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
     )
     .bind(ad_id)
     .bind(f.rule)
@@ -231,15 +231,15 @@ async fn insert_flag(
 /// Record on a decided flag that its ad changed to `version_id` after the decision, once
 /// per version. Returns whether it was new.
 async fn observe_change(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     cur: &CurrentFlag,
     version_id: i64,
     at: &str,
 ) -> Result<bool> {
     let n = sqlx::query(
         "INSERT INTO flag_observations (flag_id, kind, version_id, note, observed_at)
-         SELECT ?1, 'ad_changed', ?2, ?3, ?4
-         WHERE NOT EXISTS (SELECT 1 FROM flag_observations WHERE flag_id = ?1 AND kind = 'ad_changed' AND version_id = ?2)",
+         SELECT $1, 'ad_changed', $2, $3, $4
+         WHERE NOT EXISTS (SELECT 1 FROM flag_observations WHERE flag_id = $1 AND kind = 'ad_changed' AND version_id = $2)",
     )
     .bind(cur.id)
     .bind(version_id)
@@ -254,8 +254,8 @@ async fn observe_change(
     Ok(n > 0)
 }
 
-async fn set_status(tx: &mut sqlx::SqliteConnection, id: i64, status: &str) -> Result<()> {
-    sqlx::query("UPDATE flags SET status = ? WHERE id = ?")
+async fn set_status(tx: &mut sqlx::AnyConnection, id: i64, status: &str) -> Result<()> {
+    sqlx::query("UPDATE flags SET status = $1 WHERE id = $2")
         .bind(status)
         .bind(id)
         .execute(&mut *tx)
@@ -264,7 +264,7 @@ async fn set_status(tx: &mut sqlx::SqliteConnection, id: i64, status: &str) -> R
 }
 
 async fn decide(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     flag_id: i64,
     from: Option<&str>,
     to: &str,
@@ -272,7 +272,7 @@ async fn decide(
     at: &str,
 ) -> Result<()> {
     sqlx::query(
-        "INSERT INTO decisions (flag_id, actor, from_status, to_status, note, decided_at) VALUES (?, 'system', ?, ?, ?, ?)",
+        "INSERT INTO decisions (flag_id, actor, from_status, to_status, note, decided_at) VALUES ($1, 'system', $2, $3, $4, $5)",
     )
     .bind(flag_id)
     .bind(from)
@@ -281,7 +281,7 @@ async fn decide(
     .bind(at)
     .execute(&mut *tx)
     .await?;
-    sqlx::query("INSERT INTO audit_log (at, actor, action, object, detail) VALUES (?, 'system', 'flag_status', ?, ?)")
+    sqlx::query("INSERT INTO audit_log (at, actor, action, object, detail) VALUES ($1, 'system', 'flag_status', $2, $3)")
         .bind(at)
         .bind(format!("flag:{flag_id}"))
         .bind(format!("{} -> {to}", from.unwrap_or("-")))
@@ -321,7 +321,7 @@ pub async fn list(store: &Store, filter: &FlagFilter) -> Result<Vec<FlagView>> {
         "SELECT f.id, f.rule, f.strength, f.status, a.url, a.site_id, f.municipality_code, f.explanation,
                 f.first_seen, f.last_seen, f.version_id
          FROM flags f JOIN ads a ON a.id = f.ad_id
-         WHERE (?1 IS NULL OR f.status = ?1) AND (?2 IS NULL OR f.municipality_code = ?2) AND (?3 IS NULL OR f.rule = ?3)
+         WHERE ($1 IS NULL OR f.status = $1) AND ($2 IS NULL OR f.municipality_code = $2) AND ($3 IS NULL OR f.rule = $3)
          ORDER BY f.strength DESC, f.id",
     )
     .bind(&filter.status)
@@ -333,13 +333,13 @@ pub async fn list(store: &Store, filter: &FlagFilter) -> Result<Vec<FlagView>> {
     for r in rows {
         let version: i64 = r.get(10);
         let phones = sqlx::query_scalar(
-            "SELECT e164 FROM version_phones WHERE version_id = ? ORDER BY rowid",
+            "SELECT e164 FROM version_phones WHERE version_id = $1 ORDER BY rowid",
         )
         .bind(version)
         .fetch_all(store.pool())
         .await?;
         let licence_numbers = sqlx::query_scalar(
-            "SELECT normalized FROM version_numbers WHERE version_id = ? AND kind = 'licence' ORDER BY rowid",
+            "SELECT normalized FROM version_numbers WHERE version_id = $1 AND kind = 'licence' ORDER BY rowid",
         )
         .bind(version)
         .fetch_all(store.pool())
@@ -379,7 +379,7 @@ pub async fn open_per_municipality(store: &Store) -> Result<Vec<(Option<String>,
     Ok(sqlx::query(
         "SELECT f.municipality_code, m.name, COUNT(*) c FROM flags f
          LEFT JOIN municipalities m ON m.code = f.municipality_code
-         WHERE f.resolved_at IS NULL GROUP BY f.municipality_code ORDER BY c DESC, m.name",
+         WHERE f.resolved_at IS NULL GROUP BY f.municipality_code, m.name ORDER BY c DESC, m.name",
     )
     .fetch_all(store.pool())
     .await?

@@ -42,21 +42,21 @@ pub async fn replace(
         .execute(&mut *tx)
         .await?;
     for m in municipalities {
-        sqlx::query("INSERT INTO municipalities (code, name) VALUES (?, ?)")
+        sqlx::query("INSERT INTO municipalities (code, name) VALUES ($1, $2)")
             .bind(&m.code)
             .bind(&m.name)
             .execute(&mut *tx)
             .await?;
     }
     for p in places {
-        sqlx::query("INSERT INTO places (name, municipality_code) VALUES (?, ?)")
+        sqlx::query("INSERT INTO places (name, municipality_code) VALUES ($1, $2)")
             .bind(&p.name)
             .bind(&p.municipality_code)
             .execute(&mut *tx)
             .await?;
     }
     sqlx::query(
-        "INSERT INTO gazetteer_meta (id, source, vintage, sha256, imported_at) VALUES (1, ?, ?, ?, ?)
+        "INSERT INTO gazetteer_meta (id, source, vintage, sha256, imported_at) VALUES (1, $1, $2, $3, $4)
          ON CONFLICT (id) DO UPDATE SET source = excluded.source, vintage = excluded.vintage,
          sha256 = excluded.sha256, imported_at = excluded.imported_at",
     )

@@ -1,12 +1,29 @@
-//! All SQL lives here. One file per aggregate; handlers and the crawler call functions.
+//! All SQL lives here. One file per aggregate or page; handlers and the crawler call
+//! functions.
 //!
-//! The embedded default is SQLite in WAL mode under `data_dir`. Migrations are numbered
-//! and append-only (`migrations/sqlite/`) and run at every start.
+//! Two engines: SQLite (WAL, under `data_dir`) is the embedded default; PostgreSQL
+//! (`database_url = "postgres://…"`) serves a region with several workers and many
+//! reviewers. Migrations are numbered and append-only, one folder per engine
+//! (`migrations/sqlite/`, `migrations/postgres/`), and run at every start.
+//!
+//! **How the two engines share the code.** The store runs on sqlx's `Any` driver: one
+//! pool type, and one query text for both engines wherever the SQL is the same, which is
+//! nearly everywhere (placeholders are written `$1`, which SQLite reads too; `ON
+//! CONFLICT`, `RETURNING` and `COALESCE` are standard). The few places where the engines
+//! differ are named functions of [`dialect::Engine`]. Chosen over a store trait with two
+//! implementations (every query written twice, and tests needed for both copies) and
+//! over generic functions per engine (the trait bounds of sqlx's executors on every
+//! function): one text per query is what keeps "the same behaviour on both engines"
+//! true. The price is `Any`'s small type set — integers, text, booleans, no dates — which
+//! the schema already keeps to (times are RFC 3339 text, ids 64-bit integers), and a
+//! conversion of each value, measured in `docs/performance.md`. Queries built of parts
+//! use [`sql::Sql`] (numbered placeholders; sqlx's builder writes `?` for `Any`).
 
 pub mod ads;
 pub mod audit;
 pub mod decisions;
 pub mod detail;
+pub mod dialect;
 pub mod flags;
 pub mod gazetteer;
 pub mod queue;
@@ -15,15 +32,16 @@ pub mod review;
 pub mod runs;
 pub mod scope;
 pub mod search;
+pub mod sql;
 pub mod users;
 
-use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::any::AnyPoolOptions;
+use sqlx::{AnyConnection, AnyPool, Executor};
 
 use crate::config::Config;
+pub use dialect::Engine;
 
 /// Errors from the store; they carry what failed.
 #[derive(Debug, thiserror::Error)]
@@ -44,7 +62,7 @@ pub enum StoreError {
     /// The stored data breaks a rule of the schema (found after the migrations).
     #[error("database integrity: {0}")]
     Integrity(String),
-    #[error("unsupported database URL {0:?}: this version supports sqlite:// only")]
+    #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://USER@HOST/DATABASE")]
     Unsupported(String),
     #[error("cannot create data directory {path}: {source}")]
     DataDir {
@@ -74,7 +92,8 @@ pub const CHECKPOINT_EVERY: Duration = Duration::from_secs(2);
 /// A handle on the database; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: AnyPool,
+    engine: Engine,
     /// Short writes from many tasks at once (audit entries of the review UI) take turns
     /// here instead of in SQLite: a connection that finds the database locked by another
     /// sleeps in SQLite's busy handler for 1, 2, 5, 10 … ms, which showed as 50–100 ms
@@ -107,45 +126,46 @@ impl Store {
 
     /// As [`Store::connect`], for a process that uses the database as `usage` says.
     pub async fn connect_as(url: &str, usage: Usage) -> Result<Store> {
-        if !url.starts_with("sqlite:") {
-            return Err(StoreError::Unsupported(url.to_string()));
-        }
+        let engine = Engine::of_url(url).ok_or_else(|| StoreError::Unsupported(url.to_string()))?;
+        sqlx::any::install_default_drivers();
         let open_err = |source| StoreError::Open {
-            url: url.to_string(),
+            url: redact(url),
             source,
         };
-        let options = SqliteConnectOptions::from_str(url)
-            .map_err(open_err)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
-        // A server checkpoints the WAL in the background (see `Usage::Server`).
-        let options = match usage {
-            Usage::Batch => options,
-            Usage::Server => options.pragma("wal_autocheckpoint", "0"),
-        };
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options)
-            .await
-            .map_err(open_err)?;
-        migrate(&pool).await?;
+        let pool = match engine {
+            Engine::Sqlite => {
+                AnyPoolOptions::new()
+                    .max_connections(4)
+                    .after_connect(move |conn, _| {
+                        Box::pin(async move { sqlite_session(conn, usage).await })
+                    })
+                    .connect(&sqlite_create_if_missing(url))
+                    .await
+            }
+            Engine::Postgres => AnyPoolOptions::new().max_connections(16).connect(url).await,
+        }
+        .map_err(open_err)?;
+        migrate(&pool, engine).await?;
         let store = Store {
             pool,
+            engine,
             write_turn: Default::default(),
             pending_audit: Default::default(),
         };
-        if usage == Usage::Server {
+        if usage == Usage::Server && engine == Engine::Sqlite {
             store.checkpoint_in_background();
         }
         gazetteer::seed_if_empty(&store).await?;
         Ok(store)
     }
 
-    pub fn pool(&self) -> &SqlitePool {
+    pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// The engine behind this store, for the SQL that differs (see [`dialect`]).
+    pub fn engine(&self) -> Engine {
+        self.engine
     }
 
     /// Copy the WAL into the database every [`CHECKPOINT_EVERY`] on a task of its own,
@@ -185,24 +205,65 @@ impl Store {
     }
 }
 
-/// Run the migrations not yet applied, on one connection with foreign keys off, then
-/// check every foreign key. A migration that rebuilds a table (SQLite cannot drop a
-/// constraint) must run with them off (https://sqlite.org/lang_altertable.html, section
-/// 7), and SQLite allows switching them only outside a transaction, which sqlx opens for
-/// each migration.
-async fn migrate(pool: &SqlitePool) -> Result<()> {
+/// The settings of every SQLite connection: WAL, foreign keys, a busy timeout; a server
+/// checkpoints the WAL itself (see [`Usage::Server`]).
+async fn sqlite_session(conn: &mut AnyConnection, usage: Usage) -> sqlx::Result<()> {
+    conn.execute(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
+         PRAGMA busy_timeout = 10000;",
+    )
+    .await?;
+    if usage == Usage::Server {
+        conn.execute("PRAGMA wal_autocheckpoint = 0").await?;
+    }
+    Ok(())
+}
+
+/// `sqlite://path` opens read-write and creates the file (`mode=rwc`) unless the URL
+/// says otherwise.
+fn sqlite_create_if_missing(url: &str) -> String {
+    if url.contains("mode=") || url.contains(":memory:") {
+        url.to_string()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    }
+}
+
+/// A database URL without its password, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Run the migrations not yet applied.
+///
+/// SQLite: on one connection with foreign keys off, then check every foreign key. A
+/// migration that rebuilds a table (SQLite cannot drop a constraint) must run with them
+/// off (https://sqlite.org/lang_altertable.html, section 7), and SQLite allows switching
+/// them only outside a transaction, which sqlx opens for each migration. PostgreSQL
+/// alters constraints in place and checks them as it goes.
+async fn migrate(pool: &AnyPool, engine: Engine) -> Result<()> {
     let mut conn = pool.acquire().await?;
-    sqlx::query("PRAGMA foreign_keys = OFF")
-        .execute(&mut *conn)
-        .await?;
+    if engine == Engine::Postgres {
+        // Several processes may start at once (workers, a server): one migrates, the
+        // others wait on this lock and then find nothing left to do.
+        sqlx::migrate!("migrations/postgres")
+            .run(&mut *conn)
+            .await?;
+        return Ok(());
+    }
+    conn.execute("PRAGMA foreign_keys = OFF").await?;
     let migrated = sqlx::migrate!("migrations/sqlite").run(&mut *conn).await;
-    sqlx::query("PRAGMA foreign_keys = ON")
-        .execute(&mut *conn)
-        .await?;
+    conn.execute("PRAGMA foreign_keys = ON").await?;
     migrated?;
-    let broken = sqlx::query("PRAGMA foreign_key_check")
-        .fetch_all(&mut *conn)
-        .await?;
+    let broken = conn.fetch_all("PRAGMA foreign_key_check").await?;
     if !broken.is_empty() {
         return Err(StoreError::Integrity(format!(
             "{} rijen verwijzen naar iets dat niet bestaat na de migraties",

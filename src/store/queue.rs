@@ -2,7 +2,9 @@
 //! above it, the filter menus, the generation number its caches key on, and the
 //! monitor's anonymous counts.
 
-use sqlx::{QueryBuilder, Row, Sqlite};
+use sqlx::Row;
+
+use super::sql::Sql;
 
 use super::scope::Scope;
 use super::{Result, Store};
@@ -62,12 +64,7 @@ pub struct QueuePage {
     pub per_status: Vec<(String, i64)>,
 }
 
-fn push_conditions<'a>(
-    q: &mut QueryBuilder<'a, Sqlite>,
-    scope: &'a Scope,
-    f: &'a QueueFilter,
-    with_status: bool,
-) {
+fn push_conditions<'a>(q: &mut Sql<'a>, scope: &'a Scope, f: &'a QueueFilter, with_status: bool) {
     q.push(" WHERE 1 = 1");
     scope.and_flag(q, "f");
     if with_status {
@@ -99,13 +96,7 @@ fn push_conditions<'a>(
     }
     if let Some(ids) = &f.ids {
         q.push(" AND f.id IN (");
-        if ids.is_empty() {
-            q.push("NULL");
-        }
-        let mut sep = q.separated(", ");
-        for id in ids {
-            sep.push_bind(*id);
-        }
+        q.push_bind_list(ids.iter().copied());
         q.push(")");
     }
 }
@@ -164,9 +155,9 @@ pub async fn queue_rows(
     // joined. Skipped rows (OFFSET) and filtered-out rows never touch the table or `ads`.
     // CROSS JOIN keeps SQLite from turning the join around: with the LIMIT bound as a
     // parameter, SQLite 3.46 otherwise scans every flag and probes the page for each.
-    let mut q = QueryBuilder::<Sqlite>::new(
+    let mut q = Sql::new(
         "SELECT f.id, f.rule, f.strength, f.status, f.municipality_code, m.name, a.site_id,
-                f.first_seen, f.last_seen, f.escalated_at IS NOT NULL
+                f.first_seen, f.last_seen, CASE WHEN f.escalated_at IS NULL THEN 0 ELSE 1 END
          FROM (SELECT f.id FROM flags f",
     );
     push_conditions(&mut q, scope, filter, true);
@@ -175,10 +166,11 @@ pub async fn queue_rows(
         .push_bind(per_page)
         .push(" OFFSET ")
         .push_bind((page.max(1) - 1) * per_page);
-    q.push(
-        ") page CROSS JOIN flags f ON f.id = page.id JOIN ads a ON a.id = f.ad_id
+    q.push(format_args!(
+        ") page {} flags f ON f.id = page.id JOIN ads a ON a.id = f.ad_id
          LEFT JOIN municipalities m ON m.code = f.municipality_code",
-    );
+        store.engine().join_in_order()
+    ));
     q.push(order);
     let rows = q
         .build()
@@ -195,7 +187,7 @@ pub async fn queue_rows(
             site_id: r.get(6),
             first_seen: r.get(7),
             last_seen: r.get(8),
-            escalated: r.get(9),
+            escalated: r.get::<i64, _>(9) != 0,
         })
         .collect();
     Ok(rows)
@@ -207,7 +199,7 @@ pub async fn status_counts(
     scope: &Scope,
     filter: &QueueFilter,
 ) -> Result<Vec<(String, i64)>> {
-    let mut c = QueryBuilder::<Sqlite>::new("SELECT f.status, COUNT(*) FROM flags f");
+    let mut c = Sql::new("SELECT f.status, COUNT(*) FROM flags f");
     push_conditions(&mut c, scope, filter, false);
     c.push(" GROUP BY f.status");
     let mut per_status: Vec<(String, i64)> = c
@@ -284,15 +276,15 @@ pub async fn filter_choices(store: &Store, scope: &Scope) -> Result<FilterChoice
 /// The menus of a restricted scope: only values of flags it may see (the flags of one
 /// territory, from the municipality index).
 async fn scoped_filter_choices(store: &Store, scope: &Scope) -> Result<FilterChoices> {
-    let mut q = QueryBuilder::<Sqlite>::new("SELECT DISTINCT f.rule FROM flags f WHERE 1 = 1");
+    let mut q = Sql::new("SELECT DISTINCT f.rule FROM flags f WHERE 1 = 1");
     scope.and_flag(&mut q, "f");
     q.push(" ORDER BY 1");
     let rules = q.build_query_scalar().fetch_all(store.pool()).await?;
-    let mut q = QueryBuilder::<Sqlite>::new("SELECT DISTINCT f.site_id FROM flags f WHERE 1 = 1");
+    let mut q = Sql::new("SELECT DISTINCT f.site_id FROM flags f WHERE 1 = 1");
     scope.and_flag(&mut q, "f");
     q.push(" ORDER BY 1");
     let sites = q.build_query_scalar().fetch_all(store.pool()).await?;
-    let mut q = QueryBuilder::<Sqlite>::new("SELECT code, name FROM municipalities WHERE 1 = 1");
+    let mut q = Sql::new("SELECT code, name FROM municipalities WHERE 1 = 1");
     scope.and_municipality(&mut q, "code");
     q.push(" ORDER BY name");
     let municipalities = q
@@ -312,7 +304,7 @@ async fn scoped_filter_choices(store: &Store, scope: &Scope) -> Result<FilterCho
 /// Anonymous counts for the monitor: (municipality name, status, count) of the flags
 /// `scope` may see (a municipality: only the decided signals of its own territory).
 pub async fn monitor_counts(store: &Store, scope: &Scope) -> Result<Vec<(String, String, i64)>> {
-    let mut q = QueryBuilder::<Sqlite>::new(
+    let mut q = Sql::new(
         "SELECT COALESCE(m.name, 'onbekende gemeente'), f.status, COUNT(*) FROM flags f
          LEFT JOIN municipalities m ON m.code = f.municipality_code WHERE 1 = 1",
     );

@@ -28,7 +28,7 @@ pub async fn insert_licences(
     let imported_at = now();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO register_snapshots (kind, file_name, sha256, row_count, imported_at)
-         VALUES ('licences', ?, ?, ?, ?) RETURNING id",
+         VALUES ('licences', $1, $2, $3, $4) RETURNING id",
     )
     .bind(file_name)
     .bind(sha256)
@@ -40,7 +40,7 @@ pub async fn insert_licences(
         sqlx::query(
             "INSERT INTO licences (snapshot_id, licence_number, normalized, holder, business_type,
              municipality_code, address, valid_from, valid_until, status)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(id)
         .bind(&l.licence_number)
@@ -56,7 +56,7 @@ pub async fn insert_licences(
         .await?;
         for p in &l.phones {
             sqlx::query(
-                "INSERT INTO licence_phones (snapshot_id, normalized, e164) VALUES (?, ?, ?)",
+                "INSERT INTO licence_phones (snapshot_id, normalized, e164) VALUES ($1, $2, $3)",
             )
             .bind(id)
             .bind(&l.normalized)
@@ -87,7 +87,7 @@ pub async fn insert_registrations(
     let imported_at = now();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO register_snapshots (kind, file_name, sha256, row_count, imported_at)
-         VALUES ('registrations', ?, ?, ?, ?) RETURNING id",
+         VALUES ('registrations', $1, $2, $3, $4) RETURNING id",
     )
     .bind(file_name)
     .bind(sha256)
@@ -98,7 +98,7 @@ pub async fn insert_registrations(
     for r in rows {
         sqlx::query(
             "INSERT INTO registrations (snapshot_id, registration_number, normalized, valid_from, valid_until, status)
-             VALUES (?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(id)
         .bind(&r.registration_number)
@@ -151,7 +151,7 @@ pub async fn newest_licences(store: &Store) -> Result<LicenceRegister> {
     let id: i64 = snap.get(0);
     let imported_at: String = snap.get(1);
     let phone_rows = sqlx::query(
-        "SELECT normalized, e164 FROM licence_phones WHERE snapshot_id = ? ORDER BY rowid",
+        "SELECT normalized, e164 FROM licence_phones WHERE snapshot_id = $1 ORDER BY rowid",
     )
     .bind(id)
     .fetch_all(store.pool())
@@ -163,7 +163,7 @@ pub async fn newest_licences(store: &Store) -> Result<LicenceRegister> {
     let rows = sqlx::query(
         "SELECT licence_number, normalized, holder, business_type, municipality_code, address,
                 valid_from, valid_until, status
-         FROM licences WHERE snapshot_id = ?",
+         FROM licences WHERE snapshot_id = $1",
     )
     .bind(id)
     .fetch_all(store.pool())
@@ -198,7 +198,7 @@ pub enum Entry {
 
 const SNAPSHOT_COLUMNS: &str = "s.id, s.kind, s.file_name, s.sha256, s.row_count, s.imported_at";
 
-fn snapshot_at(r: &sqlx::sqlite::SqliteRow, at: usize) -> Snapshot {
+fn snapshot_at(r: &sqlx::any::AnyRow, at: usize) -> Snapshot {
     Snapshot {
         id: r.get(at),
         kind: r.get(at + 1),
@@ -220,7 +220,7 @@ pub async fn find(store: &Store, normalized: &str) -> Result<Option<Entry>> {
         "SELECT l.licence_number, l.normalized, l.holder, l.business_type, l.municipality_code,
                 l.address, l.valid_from, l.valid_until, l.status, {SNAPSHOT_COLUMNS}
          FROM licences l JOIN register_snapshots s ON s.id = l.snapshot_id
-         WHERE l.normalized = ?
+         WHERE l.normalized = $1
            AND l.snapshot_id = (SELECT MAX(id) FROM register_snapshots WHERE kind = 'licences')"
     ))
     .bind(normalized)
@@ -229,7 +229,7 @@ pub async fn find(store: &Store, normalized: &str) -> Result<Option<Entry>> {
     if let Some(r) = licence {
         let snapshot = snapshot_at(&r, 9);
         let phones = sqlx::query_scalar(
-            "SELECT e164 FROM licence_phones WHERE snapshot_id = ? AND normalized = ? ORDER BY rowid",
+            "SELECT e164 FROM licence_phones WHERE snapshot_id = $1 AND normalized = $2 ORDER BY rowid",
         )
         .bind(snapshot.id)
         .bind(normalized)
@@ -253,7 +253,7 @@ pub async fn find(store: &Store, normalized: &str) -> Result<Option<Entry>> {
         "SELECT r.registration_number, r.normalized, r.valid_from, r.valid_until, r.status,
                 {SNAPSHOT_COLUMNS}
          FROM registrations r JOIN register_snapshots s ON s.id = r.snapshot_id
-         WHERE r.normalized = ?
+         WHERE r.normalized = $1
            AND r.snapshot_id = (SELECT MAX(id) FROM register_snapshots WHERE kind = 'registrations')"
     ))
     .bind(normalized)
@@ -276,8 +276,8 @@ pub async fn find(store: &Store, normalized: &str) -> Result<Option<Entry>> {
 pub async fn older_snapshots_with(store: &Store, normalized: &str) -> Result<Vec<Snapshot>> {
     let rows = sqlx::query(&format!(
         "SELECT {SNAPSHOT_COLUMNS} FROM register_snapshots s
-         WHERE s.id IN (SELECT snapshot_id FROM licences WHERE normalized = ?
-                        UNION SELECT snapshot_id FROM registrations WHERE normalized = ?)
+         WHERE s.id IN (SELECT snapshot_id FROM licences WHERE normalized = $1
+                        UNION SELECT snapshot_id FROM registrations WHERE normalized = $2)
          ORDER BY s.id DESC"
     ))
     .bind(normalized)

@@ -1,8 +1,8 @@
 //! Crawl runs: their counters, the persistent frontier that lets a killed run resume,
 //! selector health per run and per site.
 
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
 
 use super::{now, Result, Store};
 
@@ -35,7 +35,7 @@ const STATS_COLUMNS: &str =
     "pages, ads_seen, ads_new, ads_changed, ads_removed, ads_not_modified, \
      ads_parsed, empty_title, empty_body, robots_blocked, errors, listing_errors";
 
-fn stats_at(r: &SqliteRow, first: usize) -> RunStats {
+fn stats_at(r: &AnyRow, first: usize) -> RunStats {
     RunStats {
         pages: r.get(first),
         ads_seen: r.get(first + 1),
@@ -74,7 +74,7 @@ pub async fn open_run(store: &Store, site_id: &str) -> Result<OpenRun> {
     let mut tx = store.pool().begin().await?;
     let sql = format!(
         "SELECT id, {STATS_COLUMNS} FROM crawl_runs
-         WHERE site_id = ? AND status = 'running' ORDER BY id DESC LIMIT 1"
+         WHERE site_id = $1 AND status = 'running' ORDER BY id DESC LIMIT 1"
     );
     let unfinished = sqlx::query(&sql)
         .bind(site_id)
@@ -83,7 +83,7 @@ pub async fn open_run(store: &Store, site_id: &str) -> Result<OpenRun> {
     let run = match unfinished {
         Some(r) => {
             let id: i64 = r.get(0);
-            sqlx::query("UPDATE crawl_runs SET resumed = resumed + 1 WHERE id = ?")
+            sqlx::query("UPDATE crawl_runs SET resumed = resumed + 1 WHERE id = $1")
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
@@ -95,7 +95,7 @@ pub async fn open_run(store: &Store, site_id: &str) -> Result<OpenRun> {
         }
         None => OpenRun {
             id: sqlx::query_scalar(
-                "INSERT INTO crawl_runs (site_id, started_at, status) VALUES (?, ?, 'running') RETURNING id",
+                "INSERT INTO crawl_runs (site_id, started_at, status) VALUES ($1, $2, 'running') RETURNING id",
             )
             .bind(site_id)
             .bind(now())
@@ -112,7 +112,7 @@ pub async fn open_run(store: &Store, site_id: &str) -> Result<OpenRun> {
 /// Start a new run (without looking for an unfinished one).
 pub async fn start_run(store: &Store, site_id: &str) -> Result<i64> {
     Ok(sqlx::query_scalar(
-        "INSERT INTO crawl_runs (site_id, started_at, status) VALUES (?, ?, 'running') RETURNING id",
+        "INSERT INTO crawl_runs (site_id, started_at, status) VALUES ($1, $2, 'running') RETURNING id",
     )
     .bind(site_id)
     .bind(now())
@@ -123,7 +123,7 @@ pub async fn start_run(store: &Store, site_id: &str) -> Result<i64> {
 /// The run's frontier in discovery order.
 pub async fn frontier(store: &Store, run_id: i64) -> Result<Vec<FrontierEntry>> {
     let rows =
-        sqlx::query("SELECT url, kind, done FROM crawl_frontier WHERE run_id = ? ORDER BY seq")
+        sqlx::query("SELECT url, kind, done FROM crawl_frontier WHERE run_id = $1 ORDER BY seq")
             .bind(run_id)
             .fetch_all(store.pool())
             .await?;
@@ -132,14 +132,14 @@ pub async fn frontier(store: &Store, run_id: i64) -> Result<Vec<FrontierEntry>> 
         .map(|r| FrontierEntry {
             url: r.get(0),
             is_ad: r.get::<String, _>(1) == "ad",
-            done: r.get(2),
+            done: r.get::<i64, _>(2) != 0,
         })
         .collect())
 }
 
 /// Add URLs to the frontier (known ones are left alone).
 pub async fn add_to_frontier(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     run_id: i64,
     urls: &[url::Url],
     is_ad: bool,
@@ -147,8 +147,9 @@ pub async fn add_to_frontier(
     for url in urls {
         let url = url.as_str();
         sqlx::query(
-            "INSERT OR IGNORE INTO crawl_frontier (run_id, url, kind, seq)
-             VALUES (?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM crawl_frontier WHERE run_id = ?))",
+            "INSERT INTO crawl_frontier (run_id, url, kind, seq)
+             VALUES ($1, $2, $3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM crawl_frontier WHERE run_id = $4))
+             ON CONFLICT DO NOTHING",
         )
         .bind(run_id)
         .bind(url)
@@ -163,12 +164,12 @@ pub async fn add_to_frontier(
 /// Mark a URL handled and save the run's counters, in the caller's transaction, so that
 /// a page counts exactly once however often the process is killed.
 pub async fn page_done(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     run_id: i64,
     url: &str,
     stats: &RunStats,
 ) -> Result<()> {
-    sqlx::query("UPDATE crawl_frontier SET done = 1 WHERE run_id = ? AND url = ?")
+    sqlx::query("UPDATE crawl_frontier SET done = 1 WHERE run_id = $1 AND url = $2")
         .bind(run_id)
         .bind(url)
         .execute(&mut *conn)
@@ -176,11 +177,11 @@ pub async fn page_done(
     save_stats(conn, run_id, stats).await
 }
 
-async fn save_stats(conn: &mut SqliteConnection, run_id: i64, s: &RunStats) -> Result<()> {
+async fn save_stats(conn: &mut AnyConnection, run_id: i64, s: &RunStats) -> Result<()> {
     sqlx::query(
-        "UPDATE crawl_runs SET pages = ?, ads_seen = ?, ads_new = ?, ads_changed = ?, ads_removed = ?,
-         ads_not_modified = ?, ads_parsed = ?, empty_title = ?, empty_body = ?, robots_blocked = ?,
-         errors = ?, listing_errors = ? WHERE id = ?",
+        "UPDATE crawl_runs SET pages = $1, ads_seen = $2, ads_new = $3, ads_changed = $4, ads_removed = $5,
+         ads_not_modified = $6, ads_parsed = $7, empty_title = $8, empty_body = $9, robots_blocked = $10,
+         errors = $11, listing_errors = $12 WHERE id = $13",
     )
     .bind(s.pages)
     .bind(s.ads_seen)
@@ -219,7 +220,7 @@ pub async fn finish_run(
     let mut tx = store.pool().begin().await?;
     save_stats(&mut tx, run_id, stats).await?;
     let finished = chrono::Utc::now();
-    let started: String = sqlx::query_scalar("SELECT started_at FROM crawl_runs WHERE id = ?")
+    let started: String = sqlx::query_scalar("SELECT started_at FROM crawl_runs WHERE id = $1")
         .bind(run_id)
         .fetch_one(&mut *tx)
         .await?;
@@ -228,8 +229,8 @@ pub async fn finish_run(
         .ok();
     let state = if health.broken { "broken" } else { "ok" };
     sqlx::query(
-        "UPDATE crawl_runs SET finished_at = ?, status = 'finished', duration_ms = ?, health = ?,
-         health_message = ? WHERE id = ?",
+        "UPDATE crawl_runs SET finished_at = $1, status = 'finished', duration_ms = $2, health = $3,
+         health_message = $4 WHERE id = $5",
     )
     .bind(super::timestamp(finished))
     .bind(duration_ms)
@@ -238,11 +239,11 @@ pub async fn finish_run(
     .bind(run_id)
     .execute(&mut *tx)
     .await?;
-    sqlx::query("DELETE FROM crawl_frontier WHERE run_id = ?")
+    sqlx::query("DELETE FROM crawl_frontier WHERE run_id = $1")
         .bind(run_id)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("UPDATE sites SET health = ?, health_message = ?, updated_at = ? WHERE id = ?")
+    sqlx::query("UPDATE sites SET health = $1, health_message = $2, updated_at = $3 WHERE id = $4")
         .bind(state)
         .bind(&health.message)
         .bind(now())
@@ -261,8 +262,8 @@ pub async fn previous_ad_counts(
     limit: i64,
 ) -> Result<Vec<i64>> {
     Ok(sqlx::query_scalar(
-        "SELECT ads_seen FROM crawl_runs WHERE site_id = ? AND id < ? AND status = 'finished'
-         ORDER BY id DESC LIMIT ?",
+        "SELECT ads_seen FROM crawl_runs WHERE site_id = $1 AND id < $2 AND status = 'finished'
+         ORDER BY id DESC LIMIT $3",
     )
     .bind(site_id)
     .bind(run_id)
@@ -321,7 +322,7 @@ pub async fn site_statuses(store: &Store) -> Result<Vec<SiteStatus>> {
 pub async fn recent_runs(store: &Store, site_id: &str, limit: i64) -> Result<Vec<RunSummary>> {
     let sql = format!(
         "SELECT id, started_at, status, duration_ms, {STATS_COLUMNS}
-         FROM crawl_runs WHERE site_id = ? ORDER BY id DESC LIMIT ?"
+         FROM crawl_runs WHERE site_id = $1 ORDER BY id DESC LIMIT $2"
     );
     let rows = sqlx::query(&sql)
         .bind(site_id)

@@ -7,7 +7,7 @@
 //! versions they are pinned to and the register entries of its own territory. Undecided
 //! suspicions and other territories never leave the review team.
 
-use sqlx::{QueryBuilder, Sqlite};
+use super::sql::Sql;
 
 use crate::review::FlagStatus;
 
@@ -59,7 +59,7 @@ impl Scope {
     }
 
     /// `AND` the condition that the flag row `alias` is visible.
-    pub fn and_flag<'a>(&'a self, q: &mut QueryBuilder<'a, Sqlite>, alias: &str) {
+    pub fn and_flag<'a>(&'a self, q: &mut Sql<'a>, alias: &str) {
         if let Scope::Municipality(code) = self {
             q.push(format!(" AND {alias}.municipality_code = "))
                 .push_bind(code.as_str())
@@ -71,7 +71,7 @@ impl Scope {
 
     /// `AND` the condition that the ad version `version_id` (an SQL expression) is one a
     /// visible flag rests on.
-    pub fn and_version<'a>(&'a self, q: &mut QueryBuilder<'a, Sqlite>, version_id: &str) {
+    pub fn and_version<'a>(&'a self, q: &mut Sql<'a>, version_id: &str) {
         if let Scope::Municipality(_) = self {
             q.push(format!(
                 " AND {version_id} IN (SELECT sf.version_id FROM flags sf WHERE 1 = 1"
@@ -82,7 +82,7 @@ impl Scope {
     }
 
     /// `AND` the condition that the ad `ad_id` (an SQL expression) carries a visible flag.
-    pub fn and_ad<'a>(&'a self, q: &mut QueryBuilder<'a, Sqlite>, ad_id: &str) {
+    pub fn and_ad<'a>(&'a self, q: &mut Sql<'a>, ad_id: &str) {
         if let Scope::Municipality(_) = self {
             q.push(format!(
                 " AND {ad_id} IN (SELECT sf.ad_id FROM flags sf WHERE 1 = 1"
@@ -94,7 +94,7 @@ impl Scope {
 
     /// `AND` the condition that the register row `alias` (a licence) lies in the
     /// territory.
-    pub fn and_licence<'a>(&'a self, q: &mut QueryBuilder<'a, Sqlite>, alias: &str) {
+    pub fn and_licence<'a>(&'a self, q: &mut Sql<'a>, alias: &str) {
         if let Scope::Municipality(code) = self {
             q.push(format!(" AND {alias}.municipality_code = "))
                 .push_bind(code.as_str());
@@ -102,7 +102,7 @@ impl Scope {
     }
 
     /// `AND` the condition that a municipality code column lies in the territory.
-    pub fn and_municipality<'a>(&'a self, q: &mut QueryBuilder<'a, Sqlite>, column: &str) {
+    pub fn and_municipality<'a>(&'a self, q: &mut Sql<'a>, column: &str) {
         if let Scope::Municipality(code) = self {
             q.push(format!(" AND {column} = ")).push_bind(code.as_str());
         }
@@ -138,17 +138,17 @@ mod tests {
     #[test]
     fn conditions_bind_the_code_and_add_nothing_for_staff() {
         let s = Scope::Municipality("GM0518".into());
-        let mut q = QueryBuilder::<Sqlite>::new("SELECT 1 FROM flags f WHERE 1 = 1");
+        let mut q = Sql::new("SELECT 1 FROM flags f WHERE 1 = 1");
         s.and_flag(&mut q, "f");
         s.and_version(&mut q, "f.version_id");
         assert_eq!(
             q.sql(),
-            "SELECT 1 FROM flags f WHERE 1 = 1 AND f.municipality_code = ? AND f.status IN \
+            "SELECT 1 FROM flags f WHERE 1 = 1 AND f.municipality_code = $1 AND f.status IN \
              ('confirmed', 'reported', 'closed') AND f.version_id IN (SELECT sf.version_id FROM \
-             flags sf WHERE 1 = 1 AND sf.municipality_code = ? AND sf.status IN ('confirmed', \
+             flags sf WHERE 1 = 1 AND sf.municipality_code = $2 AND sf.status IN ('confirmed', \
              'reported', 'closed'))"
         );
-        let mut q = QueryBuilder::<Sqlite>::new("SELECT 1 FROM flags f WHERE 1 = 1");
+        let mut q = Sql::new("SELECT 1 FROM flags f WHERE 1 = 1");
         Scope::All.and_flag(&mut q, "f");
         Scope::All.and_ad(&mut q, "f.ad_id");
         assert_eq!(q.sql(), "SELECT 1 FROM flags f WHERE 1 = 1");

@@ -1,6 +1,8 @@
 //! Finding flags: by phone (the timeline of a number across ads), and by search terms.
 
-use sqlx::{QueryBuilder, Row, Sqlite};
+use sqlx::Row;
+
+use super::sql::Sql;
 
 use super::scope::Scope;
 use super::{Result, Store};
@@ -29,8 +31,8 @@ pub async fn phone_timeline(
     scope: &Scope,
     e164: &str,
 ) -> Result<Vec<PhoneSighting>> {
-    let mut q = QueryBuilder::<Sqlite>::new(
-        "SELECT v.captured_at, a.id, a.site_id, a.url, v.advertiser, v.place_text, m.name, p.raw, p.obfuscated
+    let mut q = Sql::new(
+        "SELECT v.captured_at, a.id, a.site_id, a.url, v.advertiser, v.place_text, m.name, p.raw, CASE WHEN p.obfuscated THEN 1 ELSE 0 END
          FROM version_phones p JOIN ad_versions v ON v.id = p.version_id JOIN ads a ON a.id = v.ad_id
          LEFT JOIN municipalities m ON m.code = v.municipality_code
          WHERE p.e164 = ",
@@ -59,7 +61,7 @@ pub async fn phone_timeline(
 
 /// Ids of the flags `scope` may see on ads that ever carried `e164`.
 pub async fn flags_with_phone(store: &Store, scope: &Scope, e164: &str) -> Result<Vec<i64>> {
-    let mut q = QueryBuilder::<Sqlite>::new(
+    let mut q = Sql::new(
         "SELECT f.id FROM flags f WHERE f.ad_id IN
            (SELECT v.ad_id FROM version_phones p JOIN ad_versions v ON v.id = p.version_id WHERE p.e164 = ",
     );
@@ -87,16 +89,13 @@ pub struct SearchTerms {
 
 /// Ids of the flags `scope` may see matching any of the terms, newest first.
 pub async fn search(store: &Store, scope: &Scope, t: &SearchTerms) -> Result<Vec<i64>> {
-    let mut q = QueryBuilder::<Sqlite>::new("SELECT f.id FROM flags f WHERE (0");
+    let mut q = Sql::new("SELECT f.id FROM flags f WHERE (1 = 0");
     if !t.phones.is_empty() {
         q.push(
             " OR f.ad_id IN (SELECT v.ad_id FROM version_phones p JOIN ad_versions v ON v.id = p.version_id
               WHERE p.e164 IN (",
         );
-        let mut sep = q.separated(", ");
-        for p in &t.phones {
-            sep.push_bind(p);
-        }
+        q.push_bind_list(t.phones.iter().map(String::as_str));
         q.push("))");
     }
     if let Some(n) = &t.number {
@@ -109,10 +108,7 @@ pub async fn search(store: &Store, scope: &Scope, t: &SearchTerms) -> Result<Vec
     }
     if !t.municipalities.is_empty() {
         q.push(" OR f.municipality_code IN (");
-        let mut sep = q.separated(", ");
-        for m in &t.municipalities {
-            sep.push_bind(m);
-        }
+        q.push_bind_list(t.municipalities.iter().map(String::as_str));
         q.push(")");
     }
     if let Some(text) = &t.text {
@@ -122,15 +118,18 @@ pub async fn search(store: &Store, scope: &Scope, t: &SearchTerms) -> Result<Vec
                 .replace('%', "\\%")
                 .replace('_', "\\_")
         );
-        q.push(" OR f.version_id IN (SELECT id FROM ad_versions WHERE title LIKE ")
-            .push_bind(pattern.clone())
-            .push(" ESCAPE '\\' OR body LIKE ")
-            .push_bind(pattern.clone())
-            .push(" ESCAPE '\\' OR advertiser LIKE ")
-            .push_bind(pattern.clone())
-            .push(" ESCAPE '\\' OR place_text LIKE ")
-            .push_bind(pattern)
-            .push(" ESCAPE '\\')");
+        let like = store.engine().like();
+        q.push(format_args!(
+            " OR f.version_id IN (SELECT id FROM ad_versions WHERE title {like} "
+        ))
+        .push_bind(pattern.clone())
+        .push(format_args!(" ESCAPE '\\' OR body {like} "))
+        .push_bind(pattern.clone())
+        .push(format_args!(" ESCAPE '\\' OR advertiser {like} "))
+        .push_bind(pattern.clone())
+        .push(format_args!(" ESCAPE '\\' OR place_text {like} "))
+        .push_bind(pattern)
+        .push(" ESCAPE '\\')");
     }
     q.push(")");
     scope.and_flag(&mut q, "f");
@@ -142,8 +141,8 @@ pub async fn search(store: &Store, scope: &Scope, t: &SearchTerms) -> Result<Vec
 /// Municipality codes for a place or municipality name (case-insensitive).
 pub async fn municipalities_named(store: &Store, name: &str) -> Result<Vec<String>> {
     Ok(sqlx::query_scalar(
-        "SELECT code FROM municipalities WHERE name = ?1 COLLATE NOCASE
-         UNION SELECT municipality_code FROM places WHERE name = ?1 COLLATE NOCASE",
+        "SELECT code FROM municipalities WHERE lower(name) = lower($1)
+         UNION SELECT municipality_code FROM places WHERE lower(name) = lower($1)",
     )
     .bind(name)
     .fetch_all(store.pool())

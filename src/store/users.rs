@@ -20,7 +20,7 @@ pub struct UserRow {
 const USER_COLUMNS: &str =
     "id, name, password_hash, role, municipality_code, created_at, disabled_at";
 
-fn user_at(r: &sqlx::sqlite::SqliteRow) -> UserRow {
+fn user_at(r: &sqlx::any::AnyRow) -> UserRow {
     UserRow {
         id: r.get(0),
         name: r.get(1),
@@ -40,7 +40,7 @@ pub async fn create_user(
     role: &str,
     municipality_code: Option<&str>,
 ) -> Result<i64> {
-    let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE name = ?")
+    let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE name = $1")
         .bind(name)
         .fetch_one(store.pool())
         .await?;
@@ -50,7 +50,7 @@ pub async fn create_user(
         )));
     }
     if let Some(code) = municipality_code {
-        let known: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM municipalities WHERE code = ?")
+        let known: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM municipalities WHERE code = $1")
             .bind(code)
             .fetch_one(store.pool())
             .await?;
@@ -62,7 +62,7 @@ pub async fn create_user(
     }
     Ok(sqlx::query_scalar(
         "INSERT INTO users (name, password_hash, role, municipality_code, created_at)
-         VALUES (?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(name)
     .bind(password_hash)
@@ -76,7 +76,7 @@ pub async fn create_user(
 /// The user with this name (case-insensitive), disabled or not.
 pub async fn user_by_name(store: &Store, name: &str) -> Result<Option<UserRow>> {
     Ok(
-        sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE name = ?"))
+        sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE name = $1"))
             .bind(name)
             .fetch_optional(store.pool())
             .await?
@@ -102,13 +102,13 @@ pub async fn list_users(store: &Store, scope: &super::scope::Scope) -> Result<Ve
 /// active user.
 pub async fn disable_user(store: &Store, id: i64) -> Result<bool> {
     let mut tx = store.pool().begin().await?;
-    let n = sqlx::query("UPDATE users SET disabled_at = ? WHERE id = ? AND disabled_at IS NULL")
+    let n = sqlx::query("UPDATE users SET disabled_at = $1 WHERE id = $2 AND disabled_at IS NULL")
         .bind(now())
         .bind(id)
         .execute(&mut *tx)
         .await?
         .rows_affected();
-    sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
         .bind(id)
         .execute(&mut *tx)
         .await?;
@@ -137,7 +137,7 @@ pub async fn create_session(
     let _turn = store.write_turn().await;
     sqlx::query(
         "INSERT INTO sessions (token_sha256, user_id, csrf, created_at, last_seen, expires_at)
-         VALUES (?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(token_sha256)
     .bind(user_id)
@@ -156,7 +156,7 @@ pub async fn session(store: &Store, token_sha256: &str) -> Result<Option<Session
         "SELECT u.id, u.name, u.password_hash, u.role, u.municipality_code, u.created_at, u.disabled_at,
                 s.csrf, s.last_seen, s.expires_at
          FROM sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.token_sha256 = ? AND u.disabled_at IS NULL",
+         WHERE s.token_sha256 = $1 AND u.disabled_at IS NULL",
     )
     .bind(token_sha256)
     .fetch_optional(store.pool())
@@ -172,7 +172,7 @@ pub async fn session(store: &Store, token_sha256: &str) -> Result<Option<Session
 /// Mark a session as used now.
 pub async fn touch_session(store: &Store, token_sha256: &str) -> Result<()> {
     let _turn = store.write_turn().await;
-    sqlx::query("UPDATE sessions SET last_seen = ? WHERE token_sha256 = ?")
+    sqlx::query("UPDATE sessions SET last_seen = $1 WHERE token_sha256 = $2")
         .bind(now())
         .bind(token_sha256)
         .execute(store.pool())
@@ -182,7 +182,7 @@ pub async fn touch_session(store: &Store, token_sha256: &str) -> Result<()> {
 
 /// End one session.
 pub async fn delete_session(store: &Store, token_sha256: &str) -> Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE token_sha256 = ?")
+    sqlx::query("DELETE FROM sessions WHERE token_sha256 = $1")
         .bind(token_sha256)
         .execute(store.pool())
         .await?;
@@ -193,7 +193,7 @@ pub async fn delete_session(store: &Store, token_sha256: &str) -> Result<()> {
 /// `idle_before`. Returns how many.
 pub async fn purge_sessions(store: &Store, before: &str, idle_before: &str) -> Result<u64> {
     Ok(
-        sqlx::query("DELETE FROM sessions WHERE expires_at < ? OR last_seen < ?")
+        sqlx::query("DELETE FROM sessions WHERE expires_at < $1 OR last_seen < $2")
             .bind(before)
             .bind(idle_before)
             .execute(store.pool())
@@ -207,14 +207,14 @@ pub async fn purge_sessions(store: &Store, before: &str, idle_before: &str) -> R
 pub async fn set_password(store: &Store, name: &str, password_hash: &str) -> Result<bool> {
     let mut tx = store.pool().begin().await?;
     let id: Option<i64> = sqlx::query_scalar(
-        "UPDATE users SET password_hash = ?, disabled_at = NULL WHERE name = ? RETURNING id",
+        "UPDATE users SET password_hash = $1, disabled_at = NULL WHERE name = $2 RETURNING id",
     )
     .bind(password_hash)
     .bind(name)
     .fetch_optional(&mut *tx)
     .await?;
     if let Some(id) = id {
-        sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(id)
             .execute(&mut *tx)
             .await?;

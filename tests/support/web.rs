@@ -1,6 +1,6 @@
 //! A browser for the review UI in tests: requests through the real router with `oneshot`
 //! (no socket), the real login form, the session cookie and the CSRF token of its forms.
-//! Included by path (`#[path = "support/web.rs"] mod web_support;`).
+//! `support::web`.
 
 #![allow(dead_code)]
 

@@ -1,4 +1,4 @@
-//! Helpers shared by the integration tests: run the binary in a temporary data dir.
+//! Running the `webwacht` binary in a temporary data dir, and the demo fixture.
 
 #![allow(dead_code)]
 
