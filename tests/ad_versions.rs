@@ -1,7 +1,10 @@
 //! Ads and versions: a new version only when the content hash changes; an ad that
 //! changes back reuses its earlier version.
 
-use webwacht::config::Config;
+mod support;
+
+use std::path::PathBuf;
+use support::db::TestDb;
 use webwacht::extract::Extraction;
 use webwacht::site::AdPage;
 use webwacht::store::ads::{self, AdOutcome, NewFetch};
@@ -24,12 +27,8 @@ async fn fetch(store: &Store, run: i64) -> i64 {
     .unwrap()
 }
 
-#[tokio::test]
-async fn versions_follow_content_changes() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&Config::for_data_dir(dir.path()))
-        .await
-        .unwrap();
+async fn versions_follow_content_changes(db: TestDb, _dir: PathBuf) {
+    let store = db.open().await;
     ads::upsert_site(&store, "s", "S").await.unwrap();
     let run = webwacht::store::runs::start_run(&store, "s").await.unwrap();
     let page = AdPage {
@@ -62,3 +61,5 @@ async fn versions_follow_content_changes() {
     assert_eq!(versions, 2, "changing back reuses the first version");
     assert_eq!(ads::count_ads(&store).await.unwrap(), 1);
 }
+
+both_engines!(async versions_follow_content_changes);

@@ -11,6 +11,7 @@ mod support;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use support::db::TestDb;
 
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -338,14 +339,12 @@ struct Harness {
     site: Site,
     store: Store,
     cfg: Config,
-    _dir: tempfile::TempDir,
 }
 
 impl Harness {
-    async fn start(ads: usize) -> Harness {
+    async fn start(db: &TestDb, dir: &Path, ads: usize) -> Harness {
         let web = TestSite::start(ads).await;
-        let dir = tempfile::tempdir().unwrap();
-        let cfg = Config::for_data_dir(dir.path());
+        let cfg = db.config(dir);
         let store = Store::open(&cfg).await.unwrap();
         let site = compile_str(Path::new("inc.toml"), &site_toml(&web.base)).unwrap();
         assert_eq!(site.remove_after_missed_runs, 2);
@@ -354,7 +353,6 @@ impl Harness {
             site,
             store,
             cfg,
-            _dir: dir,
         }
     }
 
@@ -400,7 +398,7 @@ impl Harness {
 
     /// (removed_at, missed_runs) of an ad.
     async fn removal(&self, id: &str) -> (Option<String>, i64) {
-        let r = sqlx::query("SELECT removed_at, missed_runs FROM ads WHERE external_id = ?")
+        let r = sqlx::query("SELECT removed_at, missed_runs FROM ads WHERE external_id = $1")
             .bind(id)
             .fetch_one(self.store.pool())
             .await
@@ -411,7 +409,7 @@ impl Harness {
     /// Fetch rows of an ad page, and how many of them point at WARC evidence.
     async fn fetches_of(&self, id: &str) -> (i64, i64) {
         let r = sqlx::query(
-            "SELECT COUNT(*), COUNT(warc_file) FROM fetches WHERE page_kind = 'ad' AND url = ?",
+            "SELECT COUNT(*), COUNT(warc_file) FROM fetches WHERE page_kind = 'ad' AND url = $1",
         )
         .bind(self.web.url(id))
         .fetch_one(self.store.pool())
@@ -423,7 +421,7 @@ impl Harness {
     async fn current_body(&self, id: &str) -> String {
         sqlx::query_scalar(
             "SELECT v.body FROM ads a JOIN ad_versions v ON v.id = a.current_version_id
-             WHERE a.external_id = ?",
+             WHERE a.external_id = $1",
         )
         .bind(id)
         .fetch_one(self.store.pool())
@@ -433,7 +431,7 @@ impl Harness {
 
     /// `sites.health`, `sites.health_message`.
     async fn site_health(&self) -> (String, Option<String>) {
-        let r = sqlx::query("SELECT health, health_message FROM sites WHERE id = ?")
+        let r = sqlx::query("SELECT health, health_message FROM sites WHERE id = $1")
             .bind(SITE_ID)
             .fetch_one(self.store.pool())
             .await
@@ -452,9 +450,8 @@ fn ids(range: std::ops::RangeInclusive<usize>) -> Vec<String> {
 
 /// A second run asks every known ad conditionally, with exactly the validators the page
 /// sent (ETag, Last-Modified, or both); the 304s add no version and no evidence.
-#[tokio::test]
-async fn second_run_uses_conditional_gets_and_stores_nothing_new() {
-    let h = Harness::start(7).await;
+async fn second_run_uses_conditional_gets_and_stores_nothing_new(db: TestDb, dir: PathBuf) {
+    let h = Harness::start(&db, &dir, 7).await;
     // One page with only Last-Modified, one with only an ETag.
     h.web.ad("ad03", |a| a.etag = false);
     h.web.ad("ad05", |a| a.last_modified = false);
@@ -524,9 +521,8 @@ async fn second_run_uses_conditional_gets_and_stores_nothing_new() {
 
 /// A changed page gets exactly one new version and its new validators are used next
 /// time; a page whose ETag changed but whose content did not gets no version.
-#[tokio::test]
-async fn a_changed_ad_gets_exactly_one_new_version() {
-    let h = Harness::start(5).await;
+async fn a_changed_ad_gets_exactly_one_new_version(db: TestDb, dir: PathBuf) {
+    let h = Harness::start(&db, &dir, 5).await;
     h.crawl().await;
     let before = h.versions().await;
     assert!(before.values().all(|&n| n == 1), "{before:?}");
@@ -578,9 +574,8 @@ async fn a_changed_ad_gets_exactly_one_new_version() {
 /// An ad the complete listings no longer link is removed only after 2 runs in a row
 /// (`remove_after_missed_runs = 2`), whether its page answers 404 or is still there; its
 /// versions and evidence stay; an ad that comes back is un-removed.
-#[tokio::test]
-async fn missing_ads_are_removed_after_two_runs_and_come_back() {
-    let h = Harness::start(8).await;
+async fn missing_ads_are_removed_after_two_runs_and_come_back(db: TestDb, dir: PathBuf) {
+    let h = Harness::start(&db, &dir, 8).await;
     let r1 = h.crawl().await;
     assert_eq!(r1.stats.ads_new, 8);
     let evidence_before = (h.fetches_of("ad03").await, h.fetches_of("ad04").await);
@@ -676,9 +671,8 @@ async fn missing_ads_are_removed_after_two_runs_and_come_back() {
 /// A run cut short by the page budget, or one whose listing page failed, says nothing
 /// about which ads are gone: no ad gets a missed run, none is removed, and the low ad
 /// count is not judged as broken selectors.
-#[tokio::test]
-async fn an_incomplete_run_marks_nothing_missing() {
-    let h = Harness::start(6).await;
+async fn an_incomplete_run_marks_nothing_missing(db: TestDb, dir: PathBuf) {
+    let h = Harness::start(&db, &dir, 6).await;
     let r1 = h.crawl().await;
     assert_eq!(r1.stats.ads_new, 6);
     let all_present = "SELECT COUNT(*) FROM ads WHERE removed_at IS NULL AND missed_runs = 0";
@@ -718,9 +712,8 @@ async fn an_incomplete_run_marks_nothing_missing() {
 
 /// Each run's counters, status, duration and health are stored in its own `crawl_runs`
 /// row, as the report gave them, and its frontier is dropped.
-#[tokio::test]
-async fn run_stats_are_stored_per_run() {
-    let h = Harness::start(4).await;
+async fn run_stats_are_stored_per_run(db: TestDb, dir: PathBuf) {
+    let h = Harness::start(&db, &dir, 4).await;
     // A listed ad whose page is broken: one error per run.
     h.web.with(|s| {
         let mut bad = s.ads["ad01"].clone();
@@ -769,7 +762,7 @@ async fn run_stats_are_stored_per_run() {
         let row = sqlx::query(
             "SELECT status, finished_at, duration_ms, health, health_message, pages, ads_seen,
              ads_new, ads_changed, ads_removed, ads_not_modified, ads_parsed, errors,
-             listing_errors, robots_blocked FROM crawl_runs WHERE id = ?",
+             listing_errors, robots_blocked FROM crawl_runs WHERE id = $1",
         )
         .bind(report.run_id)
         .fetch_one(h.store.pool())
@@ -852,7 +845,7 @@ async fn assert_broken(h: &Harness, report: &SiteReport, needle: &str) {
         ("broken".into(), Some(message.clone()))
     );
     let run: (String, Option<String>) =
-        sqlx::query_as("SELECT health, health_message FROM crawl_runs WHERE id = ?")
+        sqlx::query_as("SELECT health, health_message FROM crawl_runs WHERE id = $1")
             .bind(report.run_id)
             .fetch_one(h.store.pool())
             .await
@@ -872,9 +865,8 @@ async fn assert_healthy(h: &Harness, report: &SiteReport) {
 
 /// The listings still load but the ad-link selector finds nothing: broken, then a
 /// healthy run sets the site back to ok.
-#[tokio::test]
-async fn health_no_ad_links_is_broken() {
-    let h = Harness::start(5).await;
+async fn health_no_ad_links_is_broken(db: TestDb, dir: PathBuf) {
+    let h = Harness::start(&db, &dir, 5).await;
     let r = h.crawl().await;
     assert_healthy(&h, &r).await;
 
@@ -892,9 +884,8 @@ async fn health_no_ad_links_is_broken() {
 
 /// More than half of the ads gone since the previous run: broken; the run after is
 /// compared with the broken one and recovers.
-#[tokio::test]
-async fn health_ad_count_drop_of_more_than_half_is_broken() {
-    let h = Harness::start(6).await;
+async fn health_ad_count_drop_of_more_than_half_is_broken(db: TestDb, dir: PathBuf) {
+    let h = Harness::start(&db, &dir, 6).await;
     let r = h.crawl().await;
     assert_healthy(&h, &r).await;
 
@@ -913,9 +904,8 @@ async fn health_ad_count_drop_of_more_than_half_is_broken() {
 }
 
 /// More than 20 % of the parsed ads without a body: broken; bodies back: ok.
-#[tokio::test]
-async fn health_empty_required_field_is_broken() {
-    let h = Harness::start(5).await;
+async fn health_empty_required_field_is_broken(db: TestDb, dir: PathBuf) {
+    let h = Harness::start(&db, &dir, 5).await;
     let r = h.crawl().await;
     assert_healthy(&h, &r).await;
 
@@ -952,15 +942,14 @@ async fn health_empty_required_field_is_broken() {
 
 /// `webwacht crawl` exits 1 when a site is broken (its listings link no ads) and
 /// `webwacht sites` says DEFECT with the message; after a healthy crawl both are fine.
-#[tokio::test]
-async fn binary_crawl_fails_and_sites_shows_defect() {
+async fn binary_crawl_fails_and_sites_shows_defect(_db: TestDb, dir: PathBuf) {
     let web = TestSite::start(4).await;
-    let dir = tempfile::tempdir().unwrap();
-    let selectors = dir.path().join("selectors");
+    let dir = dir.as_path();
+    let selectors = dir.join("selectors");
     std::fs::create_dir(&selectors).unwrap();
     std::fs::write(selectors.join("inc.toml"), site_toml(&web.base)).unwrap();
     let run = |args: &'static [&'static str]| {
-        let (dir, selectors): (PathBuf, PathBuf) = (dir.path().into(), selectors.clone());
+        let (dir, selectors): (PathBuf, PathBuf) = (dir.into(), selectors.clone());
         async move {
             tokio::task::spawn_blocking(move || {
                 let mut all = vec!["--selectors-dir", selectors.to_str().unwrap()];
@@ -1023,3 +1012,13 @@ async fn binary_crawl_fails_and_sites_shows_defect() {
         "{text}"
     );
 }
+
+both_engines!(async second_run_uses_conditional_gets_and_stores_nothing_new);
+both_engines!(async a_changed_ad_gets_exactly_one_new_version);
+both_engines!(async missing_ads_are_removed_after_two_runs_and_come_back);
+both_engines!(async an_incomplete_run_marks_nothing_missing);
+both_engines!(async run_stats_are_stored_per_run);
+both_engines!(async health_no_ad_links_is_broken);
+both_engines!(async health_ad_count_drop_of_more_than_half_is_broken);
+both_engines!(async health_empty_required_field_is_broken);
+both_engines!(async binary_crawl_fails_and_sites_shows_defect);

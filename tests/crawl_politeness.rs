@@ -1,10 +1,12 @@
 //! Politeness against the demo site on loopback: robots.txt disallows are honoured and
 //! the per-site rate limit holds, proven from what the server recorded.
 
-use std::path::Path;
-use std::time::Duration;
+mod support;
 
-use webwacht::config::Config;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use support::db::TestDb;
+
 use webwacht::crawl::{crawl_site, CrawlOptions};
 use webwacht::demo::{self, DemoServer};
 use webwacht::site::compile::compile_str;
@@ -13,12 +15,13 @@ use webwacht::store::Store;
 const UA: &str = "webwacht-test/1.0 (+http://127.0.0.1/contact)";
 
 async fn crawl(
+    db: &TestDb,
+    dir: &Path,
     rpm: u32,
     max_pages: u32,
-) -> (DemoServer, webwacht::crawl::SiteReport, tempfile::TempDir) {
+) -> (DemoServer, webwacht::crawl::SiteReport) {
     let server = DemoServer::start().await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let cfg = Config::for_data_dir(dir.path());
+    let cfg = db.config(dir);
     let store = Store::open(&cfg).await.unwrap();
     let toml = demo::site_toml(&server.base_url()).replace(
         "requests_per_minute = 600",
@@ -35,12 +38,11 @@ async fn crawl(
         .await
         .unwrap();
     store.close().await;
-    (server, report, dir)
+    (server, report)
 }
 
-#[tokio::test]
-async fn robots_txt_disallow_is_honoured() {
-    let (server, report, _dir) = crawl(6000, 1000).await;
+async fn robots_txt_disallow_is_honoured(db: TestDb, dir: PathBuf) {
+    let (server, report) = crawl(&db, &dir, 6000, 1000).await;
     let log = server.log.lock().unwrap().clone();
     assert_eq!(
         log[0].path_and_query, "/robots.txt",
@@ -58,10 +60,9 @@ async fn robots_txt_disallow_is_honoured() {
     assert!(log.iter().all(|r| r.user_agent.as_deref() == Some(UA)));
 }
 
-#[tokio::test]
-async fn requests_per_minute_is_never_exceeded() {
+async fn requests_per_minute_is_never_exceeded(db: TestDb, dir: PathBuf) {
     let rpm = 300; // one request per 200 ms
-    let (server, _report, _dir) = crawl(rpm, 10).await;
+    let (server, _report) = crawl(&db, &dir, rpm, 10).await;
     let log = server.log.lock().unwrap().clone();
     assert!(log.len() >= 10, "{} requests", log.len());
     let interval = Duration::from_secs(60) / rpm;
@@ -80,3 +81,6 @@ async fn requests_per_minute_is_never_exceeded() {
     let total = log.last().unwrap().at.duration_since(log[0].at);
     assert!(total + slack >= interval * (log.len() as u32 - 1));
 }
+
+both_engines!(async robots_txt_disallow_is_honoured);
+both_engines!(async requests_per_minute_is_never_exceeded);

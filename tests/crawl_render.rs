@@ -6,10 +6,13 @@
 //!
 //! Needs Debian's `chromium` at /usr/bin/chromium; without it these tests fail.
 
+mod support;
+
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use support::db::TestDb;
 
 use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
@@ -19,7 +22,6 @@ use axum::routing::get;
 use axum::Router;
 use tokio::net::TcpListener;
 
-use webwacht::config::Config;
 use webwacht::crawl::render::CHROMIUM;
 use webwacht::crawl::{crawl_site, CrawlOptions, SiteReport};
 use webwacht::site::compile::compile_str;
@@ -175,13 +177,11 @@ struct Run {
     /// E.164 numbers per ad URL, sorted by URL.
     phones: Vec<(String, Vec<String>)>,
     log: Vec<Logged>,
-    _dir: tempfile::TempDir,
 }
 
-async fn crawl(render: Option<&str>) -> Run {
+async fn crawl(db: &TestDb, dir: &Path, render: Option<&str>) -> Run {
     let (addr, log) = start_site().await;
-    let dir = tempfile::tempdir().unwrap();
-    let cfg = Config::for_data_dir(dir.path());
+    let cfg = db.config(dir);
     let store = Store::open(&cfg).await.unwrap();
     let site = compile_str(Path::new("js-gids.toml"), &site_toml(addr, render)).unwrap();
     let opts = CrawlOptions {
@@ -205,7 +205,6 @@ async fn crawl(render: Option<&str>) -> Run {
         report,
         phones,
         log,
-        _dir: dir,
     }
 }
 
@@ -217,10 +216,9 @@ fn require_chromium() {
     );
 }
 
-#[tokio::test]
-async fn chromium_renders_script_built_ads_politely() {
+async fn chromium_renders_script_built_ads_politely(db: TestDb, dir: PathBuf) {
     require_chromium();
-    let run = crawl(Some("chromium")).await;
+    let run = crawl(&db, &dir, Some("chromium")).await;
     let paths: Vec<&str> = run.log.iter().map(|r| r.path.as_str()).collect();
 
     // The ads exist only after app.js ran: found, and their phones extracted.
@@ -270,11 +268,13 @@ async fn chromium_renders_script_built_ads_politely() {
     }
 }
 
-#[tokio::test]
-async fn plain_http_sees_no_script_built_ads() {
-    let run = crawl(None).await;
+async fn plain_http_sees_no_script_built_ads(db: TestDb, dir: PathBuf) {
+    let run = crawl(&db, &dir, None).await;
     assert_eq!(run.report.stats.ads_seen, 0, "{:?}", run.report.stats);
     assert!(run.phones.is_empty(), "{:?}", run.phones);
     let paths: Vec<&str> = run.log.iter().map(|r| r.path.as_str()).collect();
     assert_eq!(paths, ["/robots.txt", "/escorts"]);
 }
+
+both_engines!(async chromium_renders_script_built_ads_politely);
+both_engines!(async plain_http_sees_no_script_built_ads);

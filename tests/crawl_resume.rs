@@ -6,21 +6,20 @@
 mod support;
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
 use sqlx::Row;
-use webwacht::config::Config;
+use support::db::TestDb;
 use webwacht::demo::{self, DemoServer};
-use webwacht::store::Store;
 
 /// 40 ms between requests: a run of the demo site takes about 3 s, long enough to kill.
 const RPM: u32 = 1500;
 
-fn prepare(base_url: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let selectors = dir.path().join("selectors");
+/// Site file and register in `dir`, whose `webwacht.toml` names its database.
+fn prepare(dir: &Path, base_url: &str) {
+    let selectors = dir.join("selectors");
     std::fs::create_dir_all(&selectors).unwrap();
     let toml = demo::site_toml(base_url).replace(
         "requests_per_minute = 600",
@@ -28,14 +27,13 @@ fn prepare(base_url: &str) -> tempfile::TempDir {
     );
     assert!(toml.contains(&format!("requests_per_minute = {RPM}")));
     std::fs::write(selectors.join("demo-escort.toml"), toml).unwrap();
-    let register = dir.path().join("register.csv");
+    let register = dir.join("register.csv");
     std::fs::write(&register, demo::register_csv()).unwrap();
     let out = support::webwacht(
-        dir.path(),
+        dir,
         &["register", "import", "register.csv", "--kind", "licences"],
     );
     assert!(out.status.success(), "{}", support::stderr(&out));
-    dir
 }
 
 fn crawl_command(dir: &Path) -> tokio::process::Command {
@@ -72,8 +70,8 @@ struct State {
     runs: Vec<(String, i64, i64, i64, i64, i64, i64)>,
 }
 
-async fn state(dir: &Path) -> (State, i64) {
-    let store = Store::open(&Config::for_data_dir(dir)).await.unwrap();
+async fn state(db: &TestDb) -> (State, i64) {
+    let store = db.open().await;
     let pool = store.pool();
     let ads = sqlx::query(
         "SELECT a.external_id, v.content_sha256, CASE WHEN a.removed_at IS NULL THEN 0 ELSE 1 END FROM ads a
@@ -127,10 +125,11 @@ async fn state(dir: &Path) -> (State, i64) {
         )
     })
     .collect();
-    let resumed = sqlx::query_scalar("SELECT COALESCE(SUM(resumed), 0) FROM crawl_runs")
-        .fetch_one(pool)
-        .await
-        .unwrap();
+    let resumed =
+        sqlx::query_scalar("SELECT CAST(COALESCE(SUM(resumed), 0) AS BIGINT) FROM crawl_runs")
+            .fetch_one(pool)
+            .await
+            .unwrap();
     store.close().await;
     (
         State {
@@ -156,25 +155,28 @@ fn requests_since(server: &DemoServer, from: usize) -> HashMap<String, usize> {
     n
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_crawl_killed_several_times_ends_as_an_uninterrupted_one() {
+async fn a_crawl_killed_several_times_ends_as_an_uninterrupted_one(db: TestDb, dir: PathBuf) {
     let server = DemoServer::start().await.unwrap();
     let base = server.base_url();
 
-    let straight = prepare(&base);
-    crawl_to_the_end(straight.path()).await;
-    let (want, resumed) = state(straight.path()).await;
+    prepare(&dir, &base);
+    crawl_to_the_end(&dir).await;
+    let (want, resumed) = state(&db).await;
     assert_eq!(resumed, 0);
     assert!(want.ads.len() >= 60, "{} ads", want.ads.len());
     assert!(!want.flags.is_empty());
     let pages_once = requests_since(&server, 0);
     assert!(pages_once.values().all(|&n| n == 1), "{pages_once:?}");
 
-    let killed = prepare(&base);
+    let killed_dir = tempfile::tempdir().unwrap();
+    let killed_db = TestDb::new(db.engine, killed_dir.path()).await.unwrap();
+    killed_db.write_config(killed_dir.path());
+    let killed = killed_dir.path();
+    prepare(killed, &base);
     let from = server.log.lock().unwrap().len();
     let kills = [900, 1300, 700];
     for (i, ms) in kills.iter().enumerate() {
-        let mut child = crawl_command(killed.path()).spawn().unwrap();
+        let mut child = crawl_command(killed).spawn().unwrap();
         tokio::time::sleep(Duration::from_millis(*ms)).await;
         assert!(
             child.try_wait().unwrap().is_none(),
@@ -182,8 +184,8 @@ async fn a_crawl_killed_several_times_ends_as_an_uninterrupted_one() {
         );
         child.kill().await.unwrap(); // SIGKILL
     }
-    crawl_to_the_end(killed.path()).await;
-    let (got, resumed) = state(killed.path()).await;
+    crawl_to_the_end(killed).await;
+    let (got, resumed) = state(&killed_db).await;
     assert_eq!(
         resumed,
         kills.len() as i64,
@@ -206,3 +208,5 @@ async fn a_crawl_killed_several_times_ends_as_an_uninterrupted_one() {
         pages.iter().filter(|(_, &n)| n > 1).collect::<Vec<_>>()
     );
 }
+
+both_engines!(async a_crawl_killed_several_times_ends_as_an_uninterrupted_one);

@@ -4,6 +4,8 @@
 
 mod support;
 
+use std::path::Path;
+use support::db::TestDb;
 use support::{stderr, stdout, webwacht};
 
 const HOSTILE: &str = "=HYPERLINK(\"http://x\",\"klik\")";
@@ -13,19 +15,16 @@ fn starts_formula(cell: &str) -> bool {
     cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
 }
 
-#[test]
-fn flags_csv_holds_a_hostile_advertiser_and_keeps_phones_as_text() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = webwacht(dir.path(), &["demo", "--no-serve"]);
+fn flags_csv_holds_a_hostile_advertiser_and_keeps_phones_as_text(db: &TestDb, dir: &Path) {
+    let mut demo = db.args().to_vec();
+    demo.extend(["demo", "--no-serve"]);
+    let out = webwacht(dir, &demo);
     assert!(out.status.success(), "demo: {}", stderr(&out));
     // An ad site controls what its ads say; here the advertiser name and, to reach a
     // column of the listing, the stored address of one flagged ad.
-    let db = dir.path().join("webwacht.db");
     let rt = tokio::runtime::Runtime::new().unwrap();
     let target: i64 = rt.block_on(async {
-        let store = webwacht::store::Store::connect(&format!("sqlite://{}", db.display()))
-            .await
-            .unwrap();
+        let store = db.open().await;
         let ad: i64 = sqlx::query_scalar(
             "SELECT f.ad_id FROM flags f
              WHERE EXISTS (SELECT 1 FROM version_phones p WHERE p.version_id = f.version_id)
@@ -34,13 +33,13 @@ fn flags_csv_holds_a_hostile_advertiser_and_keeps_phones_as_text() {
         .fetch_one(store.pool())
         .await
         .unwrap();
-        sqlx::query("UPDATE ads SET url = ? WHERE id = ?")
+        sqlx::query("UPDATE ads SET url = $1 WHERE id = $2")
             .bind(HOSTILE)
             .bind(ad)
             .execute(store.pool())
             .await
             .unwrap();
-        sqlx::query("UPDATE ad_versions SET advertiser = ? WHERE ad_id = ?")
+        sqlx::query("UPDATE ad_versions SET advertiser = $1 WHERE ad_id = $2")
             .bind(HOSTILE)
             .bind(ad)
             .execute(store.pool())
@@ -51,7 +50,7 @@ fn flags_csv_holds_a_hostile_advertiser_and_keeps_phones_as_text() {
     });
     assert!(target > 0);
 
-    let out = webwacht(dir.path(), &["flags", "--format", "csv"]);
+    let out = webwacht(dir, &["flags", "--format", "csv"]);
     assert!(out.status.success(), "flags: {}", stderr(&out));
     let csv = stdout(&out);
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
@@ -74,3 +73,5 @@ fn flags_csv_holds_a_hostile_advertiser_and_keeps_phones_as_text() {
     assert!(hostile_rows >= 1, "the hostile ad is listed, neutralised");
     assert!(phone_cells >= 1);
 }
+
+both_engines!(flags_csv_holds_a_hostile_advertiser_and_keeps_phones_as_text);

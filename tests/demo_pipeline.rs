@@ -4,6 +4,8 @@
 mod support;
 
 use std::collections::BTreeSet;
+use std::path::Path;
+use support::db::TestDb;
 
 use support::{stderr, stdout, webwacht};
 
@@ -17,10 +19,13 @@ fn ad_id(url: &str) -> String {
     url.rsplit('/').next().unwrap().to_string()
 }
 
-#[test]
-fn demo_raises_exactly_the_expected_flags_and_is_idempotent() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = webwacht(dir.path(), &["demo", "--no-serve"]);
+fn demo_raises_exactly_the_expected_flags_and_is_idempotent(db: &TestDb, dir: &Path) {
+    let demo = || {
+        let mut args = db.args().to_vec();
+        args.extend(["demo", "--no-serve"]);
+        webwacht(dir, &args)
+    };
+    let out = demo();
     assert!(
         out.status.success(),
         "demo failed:\n{}\n{}",
@@ -31,7 +36,7 @@ fn demo_raises_exactly_the_expected_flags_and_is_idempotent() {
     assert!(text.contains("Signalen per regel"), "{text}");
     assert!(text.contains("Signalen per gemeente"), "{text}");
 
-    let first = flags(dir.path());
+    let first = flags(dir);
     let got: BTreeSet<(String, String)> = first
         .iter()
         .map(|f| {
@@ -52,6 +57,7 @@ fn demo_raises_exactly_the_expected_flags_and_is_idempotent() {
         "missing: {missing:?}\nextra: {extra:?}"
     );
     assert_eq!(got.len(), first.len(), "one flag per ad and rule");
+    assert_eq!(first.len(), 42, "the demo's 42 flags on {:?}", db.engine);
 
     for f in &first {
         let s = f["strength"].as_i64().unwrap();
@@ -62,15 +68,13 @@ fn demo_raises_exactly_the_expected_flags_and_is_idempotent() {
     }
 
     // Evidence: at least one WARC file was written.
-    let evidence = std::fs::read_dir(dir.path().join("evidence"))
-        .unwrap()
-        .count();
+    let evidence = std::fs::read_dir(dir.join("evidence")).unwrap().count();
     assert!(evidence >= 1);
 
     // A second run on the same data dir does not duplicate any flag.
-    let again = webwacht(dir.path(), &["demo", "--no-serve"]);
+    let again = demo();
     assert!(again.status.success(), "{}", stderr(&again));
-    let second = flags(dir.path());
+    let second = flags(dir);
     assert_eq!(first.len(), second.len());
     let ids = |v: &[serde_json::Value]| {
         v.iter()
@@ -79,3 +83,5 @@ fn demo_raises_exactly_the_expected_flags_and_is_idempotent() {
     };
     assert_eq!(ids(&first), ids(&second));
 }
+
+both_engines!(demo_raises_exactly_the_expected_flags_and_is_idempotent);

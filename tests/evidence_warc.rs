@@ -10,6 +10,7 @@ mod support;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use support::db::TestDb;
 
 use axum::body::Body;
 use axum::extract::{Path as UrlPath, Query};
@@ -22,7 +23,6 @@ use sha2::{Digest, Sha256};
 use tokio::net::TcpListener;
 
 use support::{stderr, stdout, webwacht};
-use webwacht::config::Config;
 use webwacht::crawl::evidence::EvidenceWriter;
 use webwacht::crawl::{crawl_site_with_evidence, CrawlOptions, SiteReport};
 use webwacht::site::compile::compile_str;
@@ -174,8 +174,8 @@ body = ".description"
 
 // ---------------------------------------------------------------- crawl and database
 
-async fn crawl(data_dir: &Path, base: &str) -> SiteReport {
-    let cfg = Config::for_data_dir(data_dir);
+async fn crawl(db: &TestDb, data_dir: &Path, base: &str) -> SiteReport {
+    let cfg = db.config(data_dir);
     let store = Store::open(&cfg).await.unwrap();
     let site = compile_str(Path::new("bewijs-test.toml"), &site_toml(base)).unwrap();
     let opts = CrawlOptions {
@@ -191,8 +191,8 @@ async fn crawl(data_dir: &Path, base: &str) -> SiteReport {
     report
 }
 
-async fn stored_evidence(data_dir: &Path) -> Vec<StoredEvidence> {
-    let store = Store::open(&Config::for_data_dir(data_dir)).await.unwrap();
+async fn stored_evidence(db: &TestDb) -> Vec<StoredEvidence> {
+    let store = db.open().await;
     let refs = ads::evidence_after(&store, 0, 10_000).await.unwrap();
     store.close().await;
     refs
@@ -363,15 +363,16 @@ fn assert_well_formed(records: &[Value]) {
 
 // ---------------------------------------------------------------- tests
 
-#[tokio::test]
-async fn rotated_warc_files_are_read_and_verified_by_warcio_and_match_the_database() {
+async fn rotated_warc_files_are_read_and_verified_by_warcio_and_match_the_database(
+    db: TestDb,
+    dir: PathBuf,
+) {
     require_warcio();
     let base = start_site().await;
-    let dir = tempfile::tempdir().unwrap();
-    let report = crawl(dir.path(), &base).await;
+    let report = crawl(&db, dir.as_path(), &base).await;
     assert_eq!(report.stats.ads_seen, ad_paths().len() as i64, "{report:?}");
 
-    let files = warc_files(dir.path());
+    let files = warc_files(dir.as_path());
     assert!(
         files.len() >= 3,
         "rotation at {ROTATE_BYTES} bytes: {files:?}"
@@ -396,7 +397,7 @@ async fn rotated_warc_files_are_read_and_verified_by_warcio_and_match_the_databa
 
     // Every database reference is a response record at that offset, of that length, whose
     // payload hashes to the stored SHA-256 (warcio's length leaves out the closing CRLFs).
-    let refs = stored_evidence(dir.path()).await;
+    let refs = stored_evidence(&db).await;
     assert_eq!(refs.len(), ad_paths().len());
     for r in &refs {
         let rec = records
@@ -410,7 +411,7 @@ async fn rotated_warc_files_are_read_and_verified_by_warcio_and_match_the_databa
             Some(rec["payload_sha256"].as_str().unwrap()),
             r.body_sha256.as_deref()
         );
-        let bytes = std::fs::read(dir.path().join("evidence").join(&r.file)).unwrap();
+        let bytes = std::fs::read(dir.as_path().join("evidence").join(&r.file)).unwrap();
         let span = &bytes[r.offset as usize..(r.offset + r.length) as usize];
         assert_eq!(Some(sha256_hex(span)), r.record_sha256);
     }
@@ -456,14 +457,15 @@ async fn rotated_warc_files_are_read_and_verified_by_warcio_and_match_the_databa
     );
 }
 
-#[tokio::test]
-async fn evidence_verify_passes_then_names_a_flipped_byte_and_a_missing_file() {
+async fn evidence_verify_passes_then_names_a_flipped_byte_and_a_missing_file(
+    db: TestDb,
+    dir: PathBuf,
+) {
     let base = start_site().await;
-    let dir = tempfile::tempdir().unwrap();
-    crawl(dir.path(), &base).await;
+    crawl(&db, dir.as_path(), &base).await;
     let n = ad_paths().len();
 
-    let out = webwacht(dir.path(), &["evidence", "verify"]);
+    let out = webwacht(dir.as_path(), &["evidence", "verify"]);
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -479,7 +481,7 @@ async fn evidence_verify_passes_then_names_a_flipped_byte_and_a_missing_file() {
         stdout(&out)
     );
 
-    let refs = stored_evidence(dir.path()).await;
+    let refs = stored_evidence(&db).await;
     let flipped = &refs[0];
     let gone_file = refs
         .iter()
@@ -490,15 +492,15 @@ async fn evidence_verify_passes_then_names_a_flipped_byte_and_a_missing_file() {
         .clone();
     let gone: Vec<&StoredEvidence> = refs.iter().filter(|r| r.file == gone_file).collect();
     // The last payload byte sits just before the record's closing CRLF CRLF.
-    let path = dir.path().join("evidence").join(&flipped.file);
+    let path = dir.as_path().join("evidence").join(&flipped.file);
     let mut bytes = std::fs::read(&path).unwrap();
     let at = (flipped.offset + flipped.length - 5) as usize;
     assert_eq!(bytes[at], b'>');
     bytes[at] = b'<';
     std::fs::write(&path, bytes).unwrap();
-    std::fs::remove_file(dir.path().join("evidence").join(&gone_file)).unwrap();
+    std::fs::remove_file(dir.as_path().join("evidence").join(&gone_file)).unwrap();
 
-    let out = webwacht(dir.path(), &["evidence", "verify"]);
+    let out = webwacht(dir.as_path(), &["evidence", "verify"]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{text}{}", stderr(&out));
     let lines: Vec<&str> = text.lines().collect();
@@ -539,16 +541,17 @@ async fn evidence_verify_passes_then_names_a_flipped_byte_and_a_missing_file() {
     assert!(stderr(&out).contains("niet in orde"), "{}", stderr(&out));
 }
 
-#[tokio::test]
-async fn a_torn_tail_is_never_appended_to_and_the_next_crawl_writes_valid_files() {
+async fn a_torn_tail_is_never_appended_to_and_the_next_crawl_writes_valid_files(
+    db: TestDb,
+    dir: PathBuf,
+) {
     require_warcio();
     let base = start_site().await;
-    let dir = tempfile::tempdir().unwrap();
-    crawl(dir.path(), &base).await;
+    crawl(&db, dir.as_path(), &base).await;
 
     // What kill -9 in the middle of a write leaves: the last file ends inside a record.
-    let refs = stored_evidence(dir.path()).await;
-    let before = warc_files(dir.path());
+    let refs = stored_evidence(&db).await;
+    let before = warc_files(dir.as_path());
     let last = before.last().unwrap();
     let last_name = last.file_name().unwrap().to_string_lossy().into_owned();
     let torn = refs.iter().rev().find(|r| r.file == last_name).unwrap();
@@ -560,13 +563,13 @@ async fn a_torn_tail_is_never_appended_to_and_the_next_crawl_writes_valid_files(
         .set_len(cut)
         .unwrap();
 
-    crawl(dir.path(), &base).await;
+    crawl(&db, dir.as_path(), &base).await;
     assert_eq!(
         std::fs::metadata(last).unwrap().len(),
         cut,
         "torn file untouched"
     );
-    let new: Vec<PathBuf> = warc_files(dir.path())
+    let new: Vec<PathBuf> = warc_files(dir.as_path())
         .into_iter()
         .filter(|f| !before.contains(f))
         .collect();
@@ -582,7 +585,7 @@ async fn a_torn_tail_is_never_appended_to_and_the_next_crawl_writes_valid_files(
     );
 
     // The torn record is reported missing; everything else, old and new, checks out.
-    let out = webwacht(dir.path(), &["evidence", "verify"]);
+    let out = webwacht(dir.as_path(), &["evidence", "verify"]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
     let problems: Vec<&str> = text
@@ -601,3 +604,7 @@ async fn a_torn_tail_is_never_appended_to_and_the_next_crawl_writes_valid_files(
         "{text}"
     );
 }
+
+both_engines!(async rotated_warc_files_are_read_and_verified_by_warcio_and_match_the_database);
+both_engines!(async evidence_verify_passes_then_names_a_flipped_byte_and_a_missing_file);
+both_engines!(async a_torn_tail_is_never_appended_to_and_the_next_crawl_writes_valid_files);

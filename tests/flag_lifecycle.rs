@@ -2,9 +2,11 @@
 //! licence was added to the register) is resolved with a reason and kept; when the cause
 //! returns it is reopened.
 
-use std::path::Path;
+mod support;
 
-use webwacht::config::Config;
+use std::path::{Path, PathBuf};
+use support::db::TestDb;
+
 use webwacht::crawl::{crawl_site, CrawlOptions};
 use webwacht::demo::{self, DemoServer};
 use webwacht::extract::Gazetteer;
@@ -23,11 +25,9 @@ async fn import(store: &Store, csv: &str) {
         .unwrap();
 }
 
-#[tokio::test]
-async fn resolved_when_cause_is_gone_and_reopened_when_it_returns() {
+async fn resolved_when_cause_is_gone_and_reopened_when_it_returns(db: TestDb, dir: PathBuf) {
     let server = DemoServer::start().await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let cfg = Config::for_data_dir(dir.path());
+    let cfg = db.config(&dir);
     let store = Store::open(&cfg).await.unwrap();
     import(&store, &demo::register_csv()).await;
     let toml = demo::site_toml(&server.base_url())
@@ -79,13 +79,13 @@ async fn resolved_when_cause_is_gone_and_reopened_when_it_returns() {
     let resolved = now.iter().find(|f| f.id == target.id).unwrap();
     assert_eq!(resolved.status, "resolved");
     let reason: Option<String> =
-        sqlx::query_scalar("SELECT resolved_reason FROM flags WHERE id = ?")
+        sqlx::query_scalar("SELECT resolved_reason FROM flags WHERE id = $1")
             .bind(target.id)
             .fetch_one(store.pool())
             .await
             .unwrap();
     assert!(reason.unwrap().contains("oorzaak is verdwenen"));
-    let decisions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM decisions WHERE flag_id = ?")
+    let decisions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM decisions WHERE flag_id = $1")
         .bind(target.id)
         .fetch_one(store.pool())
         .await
@@ -103,3 +103,5 @@ async fn resolved_when_cause_is_gone_and_reopened_when_it_returns() {
         "new"
     );
 }
+
+both_engines!(async resolved_when_cause_is_gone_and_reopened_when_it_returns);

@@ -8,6 +8,8 @@
 mod support;
 
 use std::path::{Path, PathBuf};
+use support::db::TestDb;
+use webwacht::store::Engine;
 
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 use serde_json::Value;
@@ -85,10 +87,9 @@ fn fixtures_are_the_bytes_dutch_excel_writes() {
 }
 
 // 1. Formats: Windows-1252 and UTF-8 with BOM, `;`, CRLF, quotes.
-#[test]
-fn excel_csv_in_windows_1252_and_with_a_bom_give_the_same_register() {
-    let a = tempfile::tempdir().unwrap();
-    let out = ok(import(a.path(), &fixture("excel-nl-windows-1252.csv"), &[]));
+fn excel_csv_in_windows_1252_and_with_a_bom_give_the_same_register(db: &TestDb, dir: &Path) {
+    let a = dir;
+    let out = ok(import(a, &fixture("excel-nl-windows-1252.csv"), &[]));
     assert!(
         out.contains("Windows-1252")
             && out.contains("scheidingsteken ';'")
@@ -96,12 +97,15 @@ fn excel_csv_in_windows_1252_and_with_a_bom_give_the_same_register() {
         "{out}"
     );
     let b = tempfile::tempdir().unwrap();
+    TestDb::new_blocking(db.engine, b.path())
+        .unwrap()
+        .write_config(b.path());
     let out = ok(import(b.path(), &fixture("excel-nl-utf8-bom.csv"), &[]));
     assert!(out.contains("UTF-8 met BOM"), "{out}");
     for n in NUMBERS {
-        assert_eq!(entry(a.path(), n), entry(b.path(), n), "{n}");
+        assert_eq!(entry(a, n), entry(b.path(), n), "{n}");
     }
-    let first = show(a.path(), "ESC-2026-0101");
+    let first = show(a, "ESC-2026-0101");
     assert_eq!(first["holder"], "Béatrice Voorbeeld Escort");
     // A quoted field keeps its `;`.
     assert_eq!(first["address"], "Voorbeeldstraat 1; 3011 AA Rotterdam");
@@ -111,15 +115,13 @@ fn excel_csv_in_windows_1252_and_with_a_bom_give_the_same_register() {
     );
 }
 
-#[test]
-fn comma_csv_with_lf_and_rfc4180_quotes_is_read() {
-    let dir = tempfile::tempdir().unwrap();
+fn comma_csv_with_lf_and_rfc4180_quotes_is_read(_db: &TestDb, dir: &Path) {
     let body = "licence_number,holder,business_type,municipality_code,phones,address,valid_from,valid_until,status\n\
                 ESC-2026-0201,\"Escort \"\"De Test\"\", BV\",escort,GM0599,\"06-12340201\n06-12340202\",\"Teststraat 2, Rotterdam\",2026-01-01,,active\n";
-    let file = write(dir.path(), "komma.csv", body.as_bytes());
-    let out = ok(import(dir.path(), &file, &[]));
+    let file = write(dir, "komma.csv", body.as_bytes());
+    let out = ok(import(dir, &file, &[]));
     assert!(out.contains("UTF-8, scheidingsteken ','"), "{out}");
-    let e = show(dir.path(), "ESC-2026-0201");
+    let e = show(dir, "ESC-2026-0201");
     assert_eq!(e["holder"], "Escort \"De Test\", BV");
     assert_eq!(
         e["phones"],
@@ -186,16 +188,17 @@ fn workbook() -> Vec<u8> {
     book.save_to_buffer().unwrap()
 }
 
-#[test]
-fn xlsx_reads_the_first_sheet_or_the_named_one_with_dates_and_numbers_as_written() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = write(dir.path(), "register.xlsx", &workbook());
-    let out = ok(import(dir.path(), &file, &[]));
+fn xlsx_reads_the_first_sheet_or_the_named_one_with_dates_and_numbers_as_written(
+    _db: &TestDb,
+    dir: &Path,
+) {
+    let file = write(dir, "register.xlsx", &workbook());
+    let out = ok(import(dir, &file, &[]));
     assert!(
         out.contains("Excel (XLSX), werkblad \"Vergunningen\""),
         "{out}"
     );
-    let e = show(dir.path(), "20260301");
+    let e = show(dir, "20260301");
     assert_eq!(e["licence_number"], "20260301", "a number cell without .0");
     assert_eq!(e["municipality_code"], "GM0599");
     assert_eq!(e["phones"], serde_json::json!(["+31612340301"]));
@@ -203,7 +206,7 @@ fn xlsx_reads_the_first_sheet_or_the_named_one_with_dates_and_numbers_as_written
         (&e["valid_from"], &e["valid_until"]),
         (&"2026-03-01".into(), &"2028-02-29".into())
     );
-    let c = show(dir.path(), "CLB-2026-0302");
+    let c = show(dir, "CLB-2026-0302");
     assert_eq!(
         c["phones"],
         serde_json::json!(["+31612340302"]),
@@ -215,18 +218,18 @@ fn xlsx_reads_the_first_sheet_or_the_named_one_with_dates_and_numbers_as_written
     );
 
     let out = ok(import(
-        dir.path(),
+        dir,
         &file,
         &["--kind", "registrations", "--sheet", "registraties"],
     ));
     assert!(out.contains("werkblad \"Registraties\""), "{out}");
-    let r = show(dir.path(), "12345678");
+    let r = show(dir, "12345678");
     assert_eq!(
         (&r["kind"], &r["valid_from"]),
         (&"registration".into(), &"2026-01-02".into())
     );
 
-    let out = import(dir.path(), &file, &["--sheet", "Blad9"]);
+    let out = import(dir, &file, &["--sheet", "Blad9"]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(
@@ -236,9 +239,7 @@ fn xlsx_reads_the_first_sheet_or_the_named_one_with_dates_and_numbers_as_written
 }
 
 // 2. Values as people write them.
-#[test]
-fn dutch_headers_and_values_in_any_order_case_and_spacing() {
-    let dir = tempfile::tempdir().unwrap();
+fn dutch_headers_and_values_in_any_order_case_and_spacing(_db: &TestDb, dir: &Path) {
     let body = " STATUS ;geldig_tot;Geldig Vanaf; Adres;telefoonnummers;GEMEENTECODE;soort;houder;vergunningnummer\n\
                 ACTIEF;;2026-01-01;;06-12340401;GM0599; Escort ;Een;A-1\n\
                 Geschorst;;1-2-2026;;;0599;prive;Twee;A-2\n\
@@ -248,11 +249,11 @@ fn dutch_headers_and_values_in_any_order_case_and_spacing() {
                 actief;;2026-01-01;;;Den Haag;Massagesalon;Zes;A-6\n\
                 actief;;2026-01-01;;;Bergen (NH);massage;Zeven;A-7\n\
                 actief;;2026-01-01;;;gm0518;overig;Acht;A-8\n";
-    let file = write(dir.path(), "door-elkaar.csv", body.as_bytes());
-    ok(import(dir.path(), &file, &[]));
+    let file = write(dir, "door-elkaar.csv", body.as_bytes());
+    ok(import(dir, &file, &[]));
     let got: Vec<(String, String, String, String)> = (1..=8)
         .map(|i| {
-            let e = show(dir.path(), &format!("a-{i}"));
+            let e = show(dir, &format!("a-{i}"));
             let s = |k: &str| e[k].as_str().unwrap_or_default().to_string();
             (
                 s("status"),
@@ -279,14 +280,12 @@ fn dutch_headers_and_values_in_any_order_case_and_spacing() {
     assert_eq!(got, want);
 }
 
-#[test]
-fn a_municipality_name_several_share_asks_for_the_code() {
-    let dir = tempfile::tempdir().unwrap();
+fn a_municipality_name_several_share_asks_for_the_code(_db: &TestDb, dir: &Path) {
     let body = "vergunningnummer;houder;soort;gemeente;telefoonnummers;adres;geldig_vanaf;geldig_tot;status\n\
                 B-1;Een;escort;Bergen;;;2026-01-01;;actief\n\
                 B-2;Twee;escort;Nergenshuizen;;;2026-01-01;;actief\n";
-    let file = write(dir.path(), "bergen.csv", body.as_bytes());
-    let out = import(dir.path(), &file, &[]);
+    let file = write(dir, "bergen.csv", body.as_bytes());
+    let out = import(dir, &file, &[]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(
@@ -301,42 +300,41 @@ fn a_municipality_name_several_share_asks_for_the_code() {
 }
 
 // 3. Data minimisation: unused columns are never stored, named by header only.
-#[test]
-fn columns_webwacht_does_not_use_are_never_stored_and_named_by_header_only() {
-    let dir = tempfile::tempdir().unwrap();
+fn columns_webwacht_does_not_use_are_never_stored_and_named_by_header_only(
+    db: &TestDb,
+    dir: &Path,
+) {
     let secrets = ["999990013", "14-02-1987", "Geheimestraat 77"];
     let licences = format!(
         "vergunningnummer;BSN;houder;soort;gemeentecode;telefoonnummers;adres;geldig_vanaf;geldig_tot;status;Geboortedatum\n\
          M-1;{};Minimaal BV;escort;GM0599;;;2026-01-01;;actief;{}\n",
         secrets[0], secrets[1]
     );
-    let file = write(dir.path(), "met-bsn.csv", licences.as_bytes());
-    let out = ok(import(dir.path(), &file, &[]));
+    let file = write(dir, "met-bsn.csv", licences.as_bytes());
+    let out = ok(import(dir, &file, &[]));
     assert!(out.contains("\"BSN\", \"Geboortedatum\""), "{out}");
     let registrations = format!(
         "registratienummer;woonadres;geldig_vanaf;geldig_tot;status;bsn\nR-1;{};2026-01-01;;actief;{}\n",
         secrets[2], secrets[0]
     );
-    let file = write(dir.path(), "registraties.csv", registrations.as_bytes());
-    let out = ok(import(dir.path(), &file, &["--kind", "registrations"]));
+    let file = write(dir, "registraties.csv", registrations.as_bytes());
+    let out = ok(import(dir, &file, &["--kind", "registrations"]));
     assert!(out.contains("\"woonadres\", \"bsn\""), "{out}");
     for s in secrets {
         assert!(!out.contains(s), "the output shows a value: {out}");
     }
-    // Check the whole data directory (database, WAL, anything else), not the input files.
-    std::fs::remove_file(dir.path().join("met-bsn.csv")).unwrap();
+    // Check the whole data directory (database, WAL, anything else), not the input files;
+    // on PostgreSQL also every row of every table, as text.
+    std::fs::remove_file(dir.join("met-bsn.csv")).unwrap();
     std::fs::remove_file(&file).unwrap();
     let mut stored = Vec::new();
-    let mut files = 0;
-    for entry in walk(dir.path()) {
+    for entry in walk(dir) {
         stored.extend(std::fs::read(&entry).unwrap());
-        files += 1;
     }
-    assert!(
-        files >= 1 && stored.len() > 4096,
-        "{files} files, {} bytes",
-        stored.len()
-    );
+    if db.engine == Engine::Postgres {
+        stored.extend(every_row_as_text(db).into_bytes());
+    }
+    assert!(stored.len() > 4096, "{} bytes", stored.len());
     assert!(
         stored.windows(10).any(|w| w == b"Minimaal B"),
         "the check reads the database"
@@ -347,6 +345,30 @@ fn columns_webwacht_does_not_use_are_never_stored_and_named_by_header_only() {
             "{s:?} is in the data directory"
         );
     }
+}
+
+/// Every row of every table of the database, as PostgreSQL writes a row as text.
+fn every_row_as_text(db: &TestDb) -> String {
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = db.open().await;
+        let tables: Vec<String> = sqlx::query_scalar(
+            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'",
+        )
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+        let mut all = String::new();
+        for t in &tables {
+            let rows: Vec<String> =
+                sqlx::query_scalar(&format!("SELECT CAST(t AS TEXT) FROM {t} t"))
+                    .fetch_all(store.pool())
+                    .await
+                    .unwrap();
+            all.extend(rows);
+        }
+        assert!(tables.len() > 10, "{tables:?}");
+        all
+    })
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {
@@ -363,8 +385,7 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 }
 
 // 4. Still strict where it matters.
-#[test]
-fn strict_errors_name_file_row_and_column_and_store_nothing() {
+fn strict_errors_name_file_row_and_column_and_store_nothing(_db: &TestDb, dir: &Path) {
     let header = "vergunningnummer;houder;soort;gemeentecode;telefoonnummers;adres;geldig_vanaf;geldig_tot;status\n";
     let good = "S-1;Goed;escort;GM0599;06-12340501;;01-01-2026;;actief\n";
     let cases: &[(&str, &str, &str, &str)] = &[
@@ -411,22 +432,17 @@ fn strict_errors_name_file_row_and_column_and_store_nothing() {
             "vergunningnummer: dubbel nummer \"s 1\" (ook in rij 2)",
         ),
     ];
-    let dir = tempfile::tempdir().unwrap();
-    let first = write(
-        dir.path(),
-        "eerst.csv",
-        format!("{header}{good}").as_bytes(),
-    );
-    ok(import(dir.path(), &first, &[]));
-    let before = snapshots(dir.path());
+    let first = write(dir, "eerst.csv", format!("{header}{good}").as_bytes());
+    ok(import(dir, &first, &[]));
+    let before = snapshots(dir);
     for (what, from, to, want) in cases {
         let second = good.replace("S-1", "S-2").replacen(from, to, 1);
         let file = write(
-            dir.path(),
+            dir,
             "fout.csv",
             format!("{header}{good}{second}").as_bytes(),
         );
-        let out = import(dir.path(), &file, &[]);
+        let out = import(dir, &file, &[]);
         assert_eq!(out.status.code(), Some(2), "{what}");
         let err = stderr(&out);
         assert!(
@@ -434,35 +450,29 @@ fn strict_errors_name_file_row_and_column_and_store_nothing() {
             "{what}: {err}"
         );
         assert!(err.contains("er is niets opgeslagen"), "{what}: {err}");
-        assert_eq!(
-            snapshots(dir.path()),
-            before,
-            "{what}: something was stored"
-        );
+        assert_eq!(snapshots(dir), before, "{what}: something was stored");
     }
     let no_status = write(
-        dir.path(),
+        dir,
         "kolom.csv",
         header
             .replace(";status", "")
             .replace("\n", ";opmerking\n")
             .as_bytes(),
     );
-    let out = import(dir.path(), &no_status, &[]);
+    let out = import(dir, &no_status, &[]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(
         err.contains("kolom.csv:1: kolom(men) ontbreken: status") && err.contains("opmerking"),
         "{err}"
     );
-    assert_eq!(snapshots(dir.path()), before);
+    assert_eq!(snapshots(dir), before);
 }
 
-#[test]
-fn dry_run_counts_per_status_and_type_and_stores_nothing() {
-    let dir = tempfile::tempdir().unwrap();
+fn dry_run_counts_per_status_and_type_and_stores_nothing(_db: &TestDb, dir: &Path) {
     let out = ok(import(
-        dir.path(),
+        dir,
         &fixture("excel-nl-windows-1252.csv"),
         &["--dry-run"],
     ));
@@ -475,14 +485,14 @@ fn dry_run_counts_per_status_and_type_and_stores_nothing() {
         out.contains("--dry-run") && out.contains("niets opgeslagen"),
         "{out}"
     );
-    assert!(snapshots(dir.path()).contains("Nog geen register"));
+    assert!(snapshots(dir).contains("Nog geen register"));
     // The bad file fails the dry run the same way.
     let bad = write(
-        dir.path(),
+        dir,
         "fout.csv",
         b"registratienummer,geldig_vanaf,geldig_tot,status\nR-1,31-02-2026,,actief\n",
     );
-    let out = import(dir.path(), &bad, &["--kind", "registrations", "--dry-run"]);
+    let out = import(dir, &bad, &["--kind", "registrations", "--dry-run"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("fout.csv:2: geldig_vanaf:"),
@@ -492,11 +502,9 @@ fn dry_run_counts_per_status_and_type_and_stores_nothing() {
 }
 
 // 5. See what was imported.
-#[test]
-fn show_prints_the_stored_entry_as_text_and_json() {
-    let dir = tempfile::tempdir().unwrap();
-    ok(import(dir.path(), &fixture("excel-nl-utf8-bom.csv"), &[]));
-    let e = show(dir.path(), "esc 2026 0101");
+fn show_prints_the_stored_entry_as_text_and_json(_db: &TestDb, dir: &Path) {
+    ok(import(dir, &fixture("excel-nl-utf8-bom.csv"), &[]));
+    let e = show(dir, "esc 2026 0101");
     assert_eq!(e["licence_number"], "ESC-2026-0101");
     assert_eq!(e["business_type"], "escort");
     assert_eq!(e["municipality_code"], "GM0599");
@@ -511,7 +519,7 @@ fn show_prints_the_stored_entry_as_text_and_json() {
         .ends_with("excel-nl-utf8-bom.csv"));
     assert_eq!(e["snapshot"]["sha256"].as_str().unwrap().len(), 64);
 
-    let text = ok(run(dir.path(), &["register", "show", "PRV-2026-0102"]));
+    let text = ok(run(dir, &["register", "show", "PRV-2026-0102"]));
     for want in [
         "Vergunning PRV-2026-0102",
         "Houder:        Privéhuis De Proef",
@@ -527,17 +535,27 @@ fn show_prints_the_stored_entry_as_text_and_json() {
 
     // A number only in an older snapshot: not found now, and where it was.
     let newer = write(
-        dir.path(),
+        dir,
         "nieuw.csv",
         b"vergunningnummer;houder;soort;gemeentecode;telefoonnummers;adres;geldig_vanaf;geldig_tot;status\nN-1;Nieuw;escort;GM0599;;;2026-01-01;;actief\n",
     );
-    ok(import(dir.path(), &newer, &[]));
-    let out = run(dir.path(), &["register", "show", "PRV-2026-0102"]);
+    ok(import(dir, &newer, &[]));
+    let out = run(dir, &["register", "show", "PRV-2026-0102"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(
         err.contains("niet in de nieuwste momentopname") && err.contains("wel in momentopname 1"),
         "{err}"
     );
-    assert_eq!(show(dir.path(), "N-1")["snapshot"]["id"], 2);
+    assert_eq!(show(dir, "N-1")["snapshot"]["id"], 2);
 }
+
+both_engines!(excel_csv_in_windows_1252_and_with_a_bom_give_the_same_register);
+both_engines!(comma_csv_with_lf_and_rfc4180_quotes_is_read);
+both_engines!(xlsx_reads_the_first_sheet_or_the_named_one_with_dates_and_numbers_as_written);
+both_engines!(dutch_headers_and_values_in_any_order_case_and_spacing);
+both_engines!(a_municipality_name_several_share_asks_for_the_code);
+both_engines!(columns_webwacht_does_not_use_are_never_stored_and_named_by_header_only);
+both_engines!(strict_errors_name_file_row_and_column_and_store_nothing);
+both_engines!(dry_run_counts_per_status_and_type_and_stores_nothing);
+both_engines!(show_prints_the_stored_entry_as_text_and_json);

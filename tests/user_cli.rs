@@ -3,15 +3,13 @@
 
 mod support;
 
-use std::path::Path;
+use std::path::PathBuf;
+use support::db::TestDb;
 
 use support::{stderr, stdout, webwacht_with_stdin};
 
-async fn hash_of(dir: &Path, name: &str) -> Option<(String, String, Option<String>)> {
-    let store =
-        webwacht::store::Store::connect(&format!("sqlite://{}", dir.join("webwacht.db").display()))
-            .await
-            .unwrap();
+async fn hash_of(db: &TestDb, name: &str) -> Option<(String, String, Option<String>)> {
+    let store = db.open().await;
     let u = webwacht::store::users::user_by_name(&store, name)
         .await
         .unwrap();
@@ -19,10 +17,8 @@ async fn hash_of(dir: &Path, name: &str) -> Option<(String, String, Option<Strin
     u.map(|u| (u.password_hash, u.role, u.municipality_code))
 }
 
-#[tokio::test]
-async fn users_are_added_with_argon2_and_bad_input_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
+async fn users_are_added_with_argon2_and_bad_input_is_refused(db: TestDb, dir: PathBuf) {
+    let d = dir.as_path();
     let out = webwacht_with_stdin(
         d,
         &[
@@ -37,7 +33,7 @@ async fn users_are_added_with_argon2_and_bad_input_is_refused() {
     );
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("Gebruiker rita toegevoegd"));
-    let (hash, role, m) = hash_of(d, "rita").await.unwrap();
+    let (hash, role, m) = hash_of(&db, "rita").await.unwrap();
     assert!(hash.starts_with("$argon2id$"), "{hash}");
     assert!(!hash.contains("geheim"));
     assert_eq!((role.as_str(), m), ("researcher", None));
@@ -57,7 +53,7 @@ async fn users_are_added_with_argon2_and_bad_input_is_refused() {
         "nog een geheim wachtwoord\n",
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    let (_, role, m) = hash_of(d, "gemeente-rdam").await.unwrap();
+    let (_, role, m) = hash_of(&db, "gemeente-rdam").await.unwrap();
     assert_eq!(
         (role.as_str(), m.as_deref()),
         ("municipality", Some("GM0599"))
@@ -124,7 +120,7 @@ async fn users_are_added_with_argon2_and_bad_input_is_refused() {
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
         assert!(stderr(&out).contains(needle), "{args:?}: {}", stderr(&out));
     }
-    assert!(hash_of(d, "kort").await.is_none());
+    assert!(hash_of(&db, "kort").await.is_none());
 
     let out = webwacht_with_stdin(
         d,
@@ -132,6 +128,8 @@ async fn users_are_added_with_argon2_and_bad_input_is_refused() {
         "een nieuw lang wachtwoord\n",
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    let (new_hash, _, _) = hash_of(d, "rita").await.unwrap();
+    let (new_hash, _, _) = hash_of(&db, "rita").await.unwrap();
     assert_ne!(new_hash, hash);
 }
+
+both_engines!(async users_are_added_with_argon2_and_bad_input_is_refused);

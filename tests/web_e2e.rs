@@ -15,11 +15,14 @@
 //! Needs `node`, `/usr/bin/chromium` and `tests/e2e/node_modules` (`tools/test` installs
 //! them). Without them the test is skipped with a notice, unless `CI` is set: then it fails.
 
+mod support;
+
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use support::db::TestDb;
 
 use axum::extract::{Path as UrlPath, Request, State};
 use axum::http::{header, StatusCode};
@@ -29,7 +32,6 @@ use axum::Router;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
-use webwacht::config::Config;
 use webwacht::crawl::CrawlOptions;
 use webwacht::extract::Gazetteer;
 use webwacht::register;
@@ -322,8 +324,7 @@ async fn run_node(script: &str, env: &[(&str, String)], hits: &Hits) {
     println!("{stdout}{script}: {took:?}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn review_ui_in_headless_chromium_runs_no_payload() {
+async fn review_ui_in_headless_chromium_runs_no_payload(db: TestDb, dir: PathBuf) {
     if let Some(why) = missing_tools() {
         let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty());
         assert!(
@@ -337,8 +338,7 @@ async fn review_ui_in_headless_chromium_runs_no_payload() {
     // The hostile site is crawled into a fresh data dir and matched against the register.
     let (beacon, hits) = start_beacon().await;
     let site_addr = start_hostile_site(beacon).await;
-    let dir = tempfile::tempdir().unwrap();
-    let cfg = Config::for_data_dir(dir.path());
+    let cfg = db.config(&dir);
     let store = Store::open(&cfg).await.unwrap();
     import_register(&store).await;
     let site = compile_str(Path::new("vijandige-gids.toml"), &site_toml(site_addr)).unwrap();
@@ -499,3 +499,5 @@ async fn review_ui_in_headless_chromium_runs_no_payload() {
     server.await.unwrap().unwrap();
     store.close().await;
 }
+
+both_engines!(async review_ui_in_headless_chromium_runs_no_payload);

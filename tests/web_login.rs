@@ -4,9 +4,13 @@
 //! `next` targets and over-long fields. Clients come from several loopback addresses
 //! (127.0.0.x), so the server sees them as different machines.
 
+mod support;
+
 use std::net::{IpAddr, Ipv4Addr};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
+use support::db::TestDb;
 
 use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, RETRY_AFTER, SET_COOKIE};
 use reqwest::StatusCode;
@@ -24,19 +28,14 @@ struct Server {
     store: Store,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
-    _dir: tempfile::TempDir,
 }
 
-async fn server() -> Server {
-    server_with(|_| {}).await
+async fn server(db: &TestDb, dir: &Path) -> Server {
+    server_with(db, dir, |_| {}).await
 }
 
-async fn server_with(adjust: impl FnOnce(&mut AppState)) -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("webwacht.db");
-    let store = Store::connect(&format!("sqlite://{}", db.display()))
-        .await
-        .unwrap();
+async fn server_with(db: &TestDb, dir: &Path, adjust: impl FnOnce(&mut AppState)) -> Server {
+    let store = db.open().await;
     let hash = web::hash_password(PASSWORD).unwrap();
     for (name, role) in [
         ("rita", "researcher"),
@@ -47,7 +46,7 @@ async fn server_with(adjust: impl FnOnce(&mut AppState)) -> Server {
             .await
             .unwrap();
     }
-    let mut state = AppState::new(store.clone(), dir.path().join("evidence"));
+    let mut state = AppState::new(store.clone(), dir.join("evidence"));
     adjust(&mut state);
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -64,7 +63,6 @@ async fn server_with(adjust: impl FnOnce(&mut AppState)) -> Server {
         store,
         stop: Some(stop),
         task: Some(task),
-        _dir: dir,
     }
 }
 
@@ -193,9 +191,8 @@ fn count(answers: &[Answer], status: StatusCode) -> usize {
 
 /// F3: 64 wrong passwords at once for one name used to get 49 password checks, because
 /// the failures were only counted after hashing.
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn parallel_guesses_for_one_name_get_only_the_free_checks() {
-    let s = server().await;
+async fn parallel_guesses_for_one_name_get_only_the_free_checks(db: TestDb, dir: PathBuf) {
+    let s = server(&db, &dir).await;
     let client = browser(1);
     let mut forms = Vec::new();
     for _ in 0..64 {
@@ -243,9 +240,8 @@ async fn parallel_guesses_for_one_name_get_only_the_free_checks() {
 
 /// F4: logging in to one's own account between guesses used to clear the address's
 /// failures, so 30 names could be sprayed without a single 429.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn own_logins_between_guesses_do_not_reset_the_address() {
-    let s = server().await;
+async fn own_logins_between_guesses_do_not_reset_the_address(db: TestDb, dir: PathBuf) {
+    let s = server(&db, &dir).await;
     let mut guesses = Vec::new();
     for i in 0..30 {
         let own = login_from(&s.base, 1, "eigen", PASSWORD).await;
@@ -280,9 +276,8 @@ async fn own_logins_between_guesses_do_not_reset_the_address() {
 
 /// A burst of guesses from elsewhere used to lock the real user out for up to 15 minutes:
 /// three failures for a name made everyone wait, whatever their address and password.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_burst_of_guesses_does_not_lock_out_the_real_user() {
-    let s = server().await;
+async fn a_burst_of_guesses_does_not_lock_out_the_real_user(db: TestDb, dir: PathBuf) {
+    let s = server(&db, &dir).await;
     // Five attacking machines, four guesses each: the name is well past its budget.
     let mut burst = Vec::new();
     for host in 2..7 {
@@ -313,9 +308,8 @@ async fn a_burst_of_guesses_does_not_lock_out_the_real_user() {
 
 /// F3: every login used to hash at once (19 MiB each); now a small pool hashes and the
 /// rest are told to come back, without a password check and without counting as a failure.
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn a_login_flood_gets_503_with_retry_after_beyond_the_pool() {
-    let s = server_with(|state| {
+async fn a_login_flood_gets_503_with_retry_after_beyond_the_pool(db: TestDb, dir: PathBuf) {
+    let s = server_with(&db, &dir, |state| {
         state.hashing = Arc::new(HashingPool::new(1, Duration::from_millis(1)));
     })
     .await;
@@ -364,9 +358,8 @@ async fn a_login_flood_gets_503_with_retry_after_beyond_the_pool() {
 /// F5: `next=/%09/evil.example/` used to become `Location: /\t/evil.example/` (browsers
 /// drop the tab: `//evil.example/`), and LF, CR or VT gave a 500 after the session was
 /// already stored.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn next_never_leaves_the_site_or_breaks_the_answer() {
-    let s = server().await;
+async fn next_never_leaves_the_site_or_breaks_the_answer(db: TestDb, dir: PathBuf) {
+    let s = server(&db, &dir).await;
     let client = browser(1);
     let hostile = [
         "/\t/evil.example/",
@@ -424,9 +417,8 @@ async fn next_never_leaves_the_site_or_breaks_the_answer() {
 // Point 6: input limits.
 
 /// F7: a 1.9 MB login name used to be stored in the audit log and shown back.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn over_long_login_fields_are_refused_and_not_stored() {
-    let s = server().await;
+async fn over_long_login_fields_are_refused_and_not_stored(db: TestDb, dir: PathBuf) {
+    let s = server(&db, &dir).await;
     let client = browser(1);
     let long_name = "a".repeat(limits::MAX_LOGIN_NAME_CHARS + 1);
     let form = open_form(&client, &s.base).await;
@@ -469,9 +461,8 @@ async fn over_long_login_fields_are_refused_and_not_stored() {
 
 /// A logged-in coordinator's forms and filters have caps too: new users, the audit log's
 /// filters and the queue's filters. Over a cap is a Dutch 400, and nothing is stored.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn coordinator_forms_and_filters_have_caps() {
-    let s = server().await;
+async fn coordinator_forms_and_filters_have_caps(db: TestDb, dir: PathBuf) {
+    let s = server(&db, &dir).await;
     let client = browser(1);
     let cookie = {
         let form = open_form(&client, &s.base).await;
@@ -599,3 +590,11 @@ async fn coordinator_forms_and_filters_have_caps() {
     );
     s.shutdown().await;
 }
+
+both_engines!(async parallel_guesses_for_one_name_get_only_the_free_checks);
+both_engines!(async own_logins_between_guesses_do_not_reset_the_address);
+both_engines!(async a_burst_of_guesses_does_not_lock_out_the_real_user);
+both_engines!(async a_login_flood_gets_503_with_retry_after_beyond_the_pool);
+both_engines!(async next_never_leaves_the_site_or_breaks_the_answer);
+both_engines!(async over_long_login_fields_are_refused_and_not_stored);
+both_engines!(async coordinator_forms_and_filters_have_caps);

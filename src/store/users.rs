@@ -40,10 +40,11 @@ pub async fn create_user(
     role: &str,
     municipality_code: Option<&str>,
 ) -> Result<i64> {
-    let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE name = $1")
-        .bind(name)
-        .fetch_one(store.pool())
-        .await?;
+    let exists: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE lower(name) = lower($1)")
+            .bind(name)
+            .fetch_one(store.pool())
+            .await?;
     if exists > 0 {
         return Err(StoreError::Conflict(format!(
             "gebruiker {name:?} bestaat al"
@@ -75,14 +76,14 @@ pub async fn create_user(
 
 /// The user with this name (case-insensitive), disabled or not.
 pub async fn user_by_name(store: &Store, name: &str) -> Result<Option<UserRow>> {
-    Ok(
-        sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE name = $1"))
-            .bind(name)
-            .fetch_optional(store.pool())
-            .await?
-            .as_ref()
-            .map(user_at),
-    )
+    Ok(sqlx::query(&format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE lower(name) = lower($1)"
+    ))
+    .bind(name)
+    .fetch_optional(store.pool())
+    .await?
+    .as_ref()
+    .map(user_at))
 }
 
 /// Every user, by name.
@@ -207,7 +208,7 @@ pub async fn purge_sessions(store: &Store, before: &str, idle_before: &str) -> R
 pub async fn set_password(store: &Store, name: &str, password_hash: &str) -> Result<bool> {
     let mut tx = store.pool().begin().await?;
     let id: Option<i64> = sqlx::query_scalar(
-        "UPDATE users SET password_hash = $1, disabled_at = NULL WHERE name = $2 RETURNING id",
+        "UPDATE users SET password_hash = $1, disabled_at = NULL WHERE lower(name) = lower($2) RETURNING id",
     )
     .bind(password_hash)
     .bind(name)

@@ -77,6 +77,16 @@ impl TestDb {
             .unwrap_or_else(|e| panic!("{}: {e}", self.url))
     }
 
+    /// Write `dir/webwacht.toml` naming this database, so that the binary run in `dir`
+    /// (as [`super::bin::webwacht`] does) uses it. The harness does this for every test.
+    pub fn write_config(&self, dir: &Path) {
+        std::fs::write(
+            dir.join("webwacht.toml"),
+            format!("database_url = {:?}\n", self.url),
+        )
+        .unwrap();
+    }
+
     /// `--database-url URL`, for running the binary on this database.
     pub fn args(&self) -> [&str; 2] {
         ["--database-url", &self.url]
@@ -178,6 +188,7 @@ macro_rules! both_engines {
 pub fn run(engine: Engine, body: impl FnOnce(&TestDb, &Path)) {
     let dir = tempfile::tempdir().unwrap();
     if let Some(db) = TestDb::new_blocking(engine, dir.path()) {
+        db.write_config(dir.path());
         body(&db, dir.path());
     }
 }
@@ -190,6 +201,7 @@ where
 {
     let dir = tempfile::tempdir().unwrap();
     if let Some(db) = TestDb::new(engine, dir.path()).await {
+        db.write_config(dir.path());
         body(db, dir.path().to_path_buf()).await;
     }
 }
@@ -240,5 +252,6 @@ where
     let Some(db) = TestDb::copy_of(fixture_db, dir.path()).await else {
         return;
     };
+    db.write_config(dir.path());
     body(db, dir.path().to_path_buf()).await;
 }
