@@ -4,7 +4,9 @@
 //! politeness utilisation: a site of N pages at r requests/min should take (N - 1)/r
 //! minutes (the first request goes at once).
 //!
-//! `cargo bench --bench crawl` (env `CRAWL_BENCH_ADS`, `CRAWL_BENCH_HOSTS` to resize).
+//! `cargo bench --bench crawl` (env `CRAWL_BENCH_ADS`, `CRAWL_BENCH_HOSTS` to resize;
+//! `WEBWACHT_BENCH_DATABASE_URL=postgres://…` to store into an empty PostgreSQL database
+//! instead of SQLite; each crawl of the benchmark then starts from an empty schema).
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::Path;
@@ -166,8 +168,24 @@ fn peak_rss_mib() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
+/// Drop everything of an earlier crawl in the benchmark's PostgreSQL database.
+async fn empty_postgres(url: &str) {
+    let store = Store::connect(url).await.unwrap();
+    sqlx::Executor::execute(
+        store.pool(),
+        "DROP SCHEMA public CASCADE; CREATE SCHEMA public",
+    )
+    .await
+    .unwrap();
+    store.close().await;
+}
+
 async fn crawl(dir: &Path, toml: &str, unthrottled: bool) -> (webwacht::crawl::SiteReport, f64) {
-    let cfg = Config::for_data_dir(dir);
+    let mut cfg = Config::for_data_dir(dir);
+    if let Ok(url) = std::env::var("WEBWACHT_BENCH_DATABASE_URL") {
+        cfg.database_url = url;
+        empty_postgres(&cfg.database_url).await;
+    }
     let store = Store::open(&cfg).await.unwrap();
     let site = compile_str(Path::new("bench.toml"), toml).unwrap();
     let opts = CrawlOptions {

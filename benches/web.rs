@@ -11,7 +11,8 @@
 //! `WEBWACHT_BENCH_REQUESTS` (2000 per route and phase), `WEBWACHT_BENCH_WARMUP` (200 per
 //! route), `WEBWACHT_BENCH_SERVER_THREADS` (2), `WEBWACHT_BENCH_KEEP=1` (keep the data
 //! directory and print its path), `WEBWACHT_BENCH_DATA_DIR=DIR` (measure a kept directory
-//! again instead of seeding a new one).
+//! again instead of seeding a new one), `WEBWACHT_BENCH_DATABASE_URL=postgres://…` (an
+//! empty PostgreSQL database instead of SQLite in the data directory).
 //!
 //! The data is invented and seeded straight into the tables with multi-row INSERTs in one
 //! transaction (bench seeding only: the application never writes flags this way). The
@@ -29,7 +30,7 @@ use sqlx::AnyConnection;
 use webwacht::crawl::evidence::EvidenceWriter;
 use webwacht::crawl::fetch::Response;
 use webwacht::store::sql::Sql;
-use webwacht::store::{timestamp, users, Store, Usage};
+use webwacht::store::{timestamp, users, Engine, Store, Usage};
 
 /// The allocator the `webwacht` binary ships with (see Cargo.toml): measured with it.
 #[global_allocator]
@@ -1026,7 +1027,8 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let data_dir = reuse.clone().unwrap_or_else(|| dir.path().to_path_buf());
     let db = data_dir.join("webwacht.db");
-    let db_url = format!("sqlite://{}", db.display());
+    let db_url = std::env::var("WEBWACHT_BENCH_DATABASE_URL")
+        .unwrap_or_else(|_| format!("sqlite://{}", db.display()));
     let evidence_dir = data_dir.join("evidence");
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -1056,10 +1058,22 @@ fn main() {
         store.close().await;
         seeded
     });
+    let db_mib = match Engine::of_url(&db_url) {
+        Some(Engine::Postgres) => rt.block_on(async {
+            let store = Store::connect(&db_url).await.unwrap();
+            let bytes: i64 = sqlx::query_scalar("SELECT pg_database_size(current_database())")
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
+            store.close().await;
+            bytes as f64 / 1_048_576.0
+        }),
+        _ => file_mib(&db) + file_mib(&data_dir.join("webwacht.db-wal")),
+    };
     println!(
-        "seeded in {:.1} s: database {:.0} MiB, WARC evidence {:.0} MiB",
+        "seeded in {:.1} s: {} database {db_mib:.0} MiB, WARC evidence {:.0} MiB",
         t.elapsed().as_secs_f64(),
-        file_mib(&db) + file_mib(&data_dir.join("webwacht.db-wal")),
+        Engine::of_url(&db_url).map_or("?", Engine::name),
         seeded.evidence_bytes as f64 / 1_048_576.0
     );
 

@@ -4,7 +4,9 @@
 mod support;
 
 use std::io::Write;
+use std::path::Path;
 use std::process::{Command, Stdio};
+use support::db::TestDb;
 
 use support::{stderr, stdout, webwacht};
 
@@ -166,25 +168,23 @@ fn unknown_config_key_names_key_and_file() {
     );
 }
 
-#[test]
-fn places_import_replaces_the_gazetteer_or_changes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
+fn places_import_replaces_the_gazetteer_or_changes_nothing(_db: &TestDb, dir: &Path) {
     let info = |d: &std::path::Path| stdout(&webwacht(d, &["places", "info"]));
-    let before = info(dir.path());
+    let before = info(dir);
     assert!(before.contains("Gemeenten: 342"), "{before}");
 
-    let bad = dir.path().join("bad.csv");
+    let bad = dir.join("bad.csv");
     std::fs::write(
         &bad,
         "Woonplaats;Gemeentenaam;Gemeentecode\nRhoon;Albrandswaard;GM0613\nX;Y;G0613\n",
     )
     .unwrap();
-    let out = webwacht(dir.path(), &["places", "import", bad.to_str().unwrap()]);
+    let out = webwacht(dir, &["places", "import", bad.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("bad.csv:3"), "{}", stderr(&out));
-    assert_eq!(info(dir.path()), before, "a bad file changes nothing");
+    assert_eq!(info(dir), before, "a bad file changes nothing");
 
-    let good = dir.path().join("cbs.csv");
+    let good = dir.join("cbs.csv");
     std::fs::write(
         &good,
         "\"ID\";\"Woonplaatsen\";\"Naam_1\";\"Code_2\";\"Naam_3\";\"Code_4\"\n\
@@ -194,7 +194,7 @@ fn places_import_replaces_the_gazetteer_or_changes_nothing() {
     )
     .unwrap();
     let out = webwacht(
-        dir.path(),
+        dir,
         &[
             "places",
             "import",
@@ -204,7 +204,7 @@ fn places_import_replaces_the_gazetteer_or_changes_nothing() {
         ],
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    let after = info(dir.path());
+    let after = info(dir);
     assert!(
         after.contains("Gemeenten: 2")
             && after.contains("Plaatsen: 3")
@@ -248,3 +248,5 @@ fn unknown_rule_or_status_is_bad_usage() {
     assert!(out.status.success());
     assert!(stdout(&out).contains("Geen signalen"));
 }
+
+both_engines!(places_import_replaces_the_gazetteer_or_changes_nothing);

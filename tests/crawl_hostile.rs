@@ -10,6 +10,7 @@ use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use support::hostile::{gaps, Hostile, Reply};
+use support::site::SiteFile;
 use webwacht::config::Config;
 use webwacht::crawl::fetch::{FetchError, FetchPolicy, Fetcher, Response, DEFAULT_BODY_LIMIT};
 use webwacht::crawl::rate::RateLimiter;
@@ -452,23 +453,11 @@ async fn robots_txt_answering_429_counts_as_unavailable() {
 }
 
 fn site_toml(base: &str) -> String {
-    format!(
-        r#"[site]
-id = "vijandig"
-name = "Vijandige site"
-start_urls = ["{base}/lijst"]
-requests_per_minute = 6000
-respect_robots = true
-max_pages = 50
-
-[listing]
-ad_links = "a.ad"
-
-[ad]
-title = "h1"
-body = ".description"
-"#
-    )
+    SiteFile::new("vijandig", "Vijandige site", &format!("{base}/lijst"))
+        .site("respect_robots", "true")
+        .site("max_pages", "50")
+        .listing("ad_links", "a.ad")
+        .toml()
 }
 
 async fn crawl(server: &Hostile, user_agent: &str) -> webwacht::crawl::SiteReport {

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use support::db::TestDb;
+use support::site::SiteFile;
 
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -308,26 +309,13 @@ fn answer(
 
 /// The site file for the test site: fast, no robots.txt, removal after 2 missed runs.
 fn site_toml(base: &str) -> String {
-    format!(
-        r#"[site]
-id = "{SITE_ID}"
-name = "{SITE_NAME}"
-start_urls = ["{base}/list?page=1"]
-requests_per_minute = 6000
-respect_robots = false
-max_pages = 500
-remove_after_missed_runs = 2
-
-[listing]
-ad_links = "article.ad a.more"
-next_page = "a[rel=next]"
-
-[ad]
-id = {{ selector = "article[data-ad-id]", attr = "data-ad-id" }}
-title = "h1"
-body = ".description"
-"#
-    )
+    SiteFile::new(SITE_ID, SITE_NAME, &format!("{base}/list?page=1"))
+        .site("respect_robots", "false")
+        .site("max_pages", "500")
+        .site("remove_after_missed_runs", "2")
+        .listing("next_page", "a[rel=next]")
+        .ad_id_attribute()
+        .toml()
 }
 
 // ---------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use support::db::TestDb;
+use support::site::SiteFile;
 
 use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
@@ -148,28 +149,20 @@ async fn start_site() -> (SocketAddr, Log) {
     (addr, log)
 }
 
-fn site_toml(addr: SocketAddr, render: Option<&str>) -> String {
-    let render = render.map_or(String::new(), |r| format!("render = \"{r}\"\n"));
-    format!(
-        r#"
-[site]
-id = "js-gids"
-name = "JS Gids"
-start_urls = ["http://{addr}/escorts"]
-allowed_hosts = ["127.0.0.1"]
-requests_per_minute = {RPM}
-{render}
-[listing]
-ad_links = "article.ad a.more"
+/// The phone selector of a site file: every `tel:` link.
+const PHONE: &str = r#"{ selector = "a[href^='tel:']", attr = "href", all = true }"#;
 
-[ad]
-id = {{ selector = "article[data-ad-id]", attr = "data-ad-id" }}
-title = "h1"
-body = ".description"
-place = ".location"
-phone = {{ selector = "a[href^='tel:']", attr = "href", all = true }}
-"#
-    )
+fn site_toml(addr: SocketAddr, render: Option<&str>) -> String {
+    let site = SiteFile::new("js-gids", "JS Gids", &format!("http://{addr}/escorts"))
+        .site("allowed_hosts", r#"["127.0.0.1"]"#)
+        .site("requests_per_minute", &RPM.to_string())
+        .ad_id_attribute()
+        .ad("place", ".location")
+        .ad_value("phone", PHONE);
+    match render {
+        Some(r) => site.site("render", &format!("{r:?}")).toml(),
+        None => site.toml(),
+    }
 }
 
 struct Run {

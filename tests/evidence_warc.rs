@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use support::db::TestDb;
+use support::site::SiteFile;
 
 use axum::body::Body;
 use axum::extract::{Path as UrlPath, Query};
@@ -153,23 +154,14 @@ async fn start_site() -> String {
 }
 
 fn site_toml(base: &str) -> String {
-    format!(
-        r#"[site]
-id = "bewijs-test"
-name = "Bewijstest"
-start_urls = ["{base}/advertenties?page=1"]
-requests_per_minute = 6000
-max_pages = 100
-
-[listing]
-ad_links = "article.ad a.more"
-next_page = "a[rel=next]"
-
-[ad]
-title = "h1"
-body = ".description"
-"#
+    SiteFile::new(
+        "bewijs-test",
+        "Bewijstest",
+        &format!("{base}/advertenties?page=1"),
     )
+    .site("max_pages", "100")
+    .listing("next_page", "a[rel=next]")
+    .toml()
 }
 
 // ---------------------------------------------------------------- crawl and database

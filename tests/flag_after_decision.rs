@@ -19,6 +19,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::Router;
 use sqlx::Row;
 use support::db::TestDb;
+use support::site::SiteFile;
 use support::web::Browser;
 use tokio::net::TcpListener;
 use webwacht::config::Config;
@@ -86,28 +87,15 @@ async fn handle(State(ads): State<Shared>, req: Request) -> Response {
 }
 
 fn site_toml(base: &str) -> String {
-    format!(
-        r#"[site]
-id = "besluit"
-name = "Besluittestsite"
-start_urls = ["{base}/list"]
-requests_per_minute = 6000
-respect_robots = false
-max_pages = 100
-remove_after_missed_runs = 1
-
-[listing]
-ad_links = "article.ad a.more"
-
-[ad]
-id = {{ selector = "article[data-ad-id]", attr = "data-ad-id" }}
-title = "h1"
-body = ".description"
-advertiser = ".name"
-place = ".location"
-licence = ".licence"
-"#
-    )
+    SiteFile::new("besluit", "Besluittestsite", &format!("{base}/list"))
+        .site("respect_robots", "false")
+        .site("max_pages", "100")
+        .site("remove_after_missed_runs", "1")
+        .ad_id_attribute()
+        .ad("advertiser", ".name")
+        .ad("place", ".location")
+        .ad("licence", ".licence")
+        .toml()
 }
 
 struct Harness {

@@ -23,6 +23,7 @@ use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use support::db::TestDb;
+use support::site::SiteFile;
 
 use axum::extract::{Path as UrlPath, Request, State};
 use axum::http::{header, StatusCode};
@@ -208,28 +209,18 @@ async fn start_hostile_site(beacon: SocketAddr) -> SocketAddr {
     addr
 }
 
+/// The phone selector of a site file: every `tel:` link.
+const PHONE: &str = r#"{ selector = "a[href^='tel:']", attr = "href", all = true }"#;
+
 fn site_toml(addr: SocketAddr) -> String {
-    format!(
-        r#"[site]
-id = "{SITE_ID}"
-name = "Vijandige Gids"
-start_urls = ["http://{addr}/escorts"]
-allowed_hosts = ["127.0.0.1"]
-requests_per_minute = 6000
-
-[listing]
-ad_links = "article.ad a.more"
-
-[ad]
-id = {{ selector = "article[data-ad-id]", attr = "data-ad-id" }}
-title = "h1"
-body = ".description"
-advertiser = ".name"
-place = ".location"
-phone = {{ selector = "a[href^='tel:']", attr = "href", all = true }}
-licence = ".licence"
-"#
-    )
+    SiteFile::new(SITE_ID, "Vijandige Gids", &format!("http://{addr}/escorts"))
+        .site("allowed_hosts", r#"["127.0.0.1"]"#)
+        .ad_id_attribute()
+        .ad("advertiser", ".name")
+        .ad("place", ".location")
+        .ad_value("phone", PHONE)
+        .ad("licence", ".licence")
+        .toml()
 }
 
 // ---------------------------------------------------------------------------------------

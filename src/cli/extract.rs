@@ -124,13 +124,18 @@ fn refuse_binary(name: &str, bytes: &[u8]) -> Result<(), BadInput> {
     }
 }
 
-/// The gazetteer and register numbers from the database when it exists, else the
-/// embedded gazetteer: `extract` never creates a database.
+/// The gazetteer and register numbers from the database when it exists (a PostgreSQL
+/// database always does), else the embedded gazetteer: `extract` never creates a
+/// SQLite file.
 async fn lookups(cfg: &Config) -> anyhow::Result<(Gazetteer, KnownNumbers)> {
-    let db_exists = cfg
-        .database_url
-        .strip_prefix("sqlite://")
-        .is_some_and(|p| std::path::Path::new(p.split('?').next().unwrap_or(p)).exists());
+    let db_exists = match store::Engine::of_url(&cfg.database_url) {
+        Some(store::Engine::Postgres) => true,
+        Some(store::Engine::Sqlite) => cfg
+            .database_url
+            .strip_prefix("sqlite://")
+            .is_some_and(|p| std::path::Path::new(p.split('?').next().unwrap_or(p)).exists()),
+        None => false,
+    };
     if db_exists {
         let store = Store::open(cfg).await?;
         let g = store::gazetteer::load(&store).await?;
