@@ -26,8 +26,8 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use reqwest::header::{CONTENT_TYPE, COOKIE, SET_COOKIE};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
-use webwacht::crawl::evidence::EvidenceWriter;
 use webwacht::crawl::fetch::Response;
+use webwacht::evidence::EvidenceWriter;
 use webwacht::store::{timestamp, users, Store, Usage};
 
 /// The allocator the `webwacht` binary ships with (see Cargo.toml): measured with it.

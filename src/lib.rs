@@ -14,7 +14,8 @@
 //! | [`cli`] | command-line parsing (clap) and dispatch, one file per command; no logic of its own |
 //! | [`config`] | `webwacht.toml` + `WEBWACHT_*` environment + flags, merged into one [`config::Config`] |
 //! | [`site`] | read `selectors/*.toml`, compile them into validated [`site::Site`]s, parse listing and ad pages |
-//! | [`crawl`] | polite fetching: robots.txt, per-site rate limit, frontier, evidence (WARC + SHA-256) |
+//! | [`crawl`] | polite fetching: robots.txt, per-site rate limit, frontier; each ad page handed to [`evidence`] |
+//! | [`evidence`] | every ad page kept as WARC records with SHA-256: writing, verifying, reading a capture back, its character encoding |
 //! | [`extract`] | phones, licence and registration numbers, places (gazetteer data in `gazetteer/`) from ad text and HTML |
 //! | [`register`] | the licence register: CSV import with row-level validation, the model |
 //! | [`rules`] | the rule engine, one file per rule family, municipal policy; produces flags |
@@ -37,6 +38,7 @@ pub mod config;
 pub mod crawl;
 pub mod demo;
 pub mod error;
+pub mod evidence;
 pub mod extract;
 pub mod register;
 pub mod report;

@@ -23,8 +23,8 @@ use tokio::net::TcpListener;
 
 use common::{stderr, stdout, webwacht};
 use webwacht::config::Config;
-use webwacht::crawl::evidence::EvidenceWriter;
 use webwacht::crawl::{crawl_site_with_evidence, CrawlOptions, SiteReport};
+use webwacht::evidence::EvidenceWriter;
 use webwacht::site::compile::compile_str;
 use webwacht::store::ads::{self, StoredEvidence};
 use webwacht::store::Store;

@@ -13,8 +13,8 @@ use reqwest::header::{HeaderMap, CONTENT_TYPE, LOCATION, RETRY_AFTER};
 use url::Url;
 
 use super::backoff::{self, Pace};
-use super::charset;
 use super::rate::RateLimiter;
+use crate::evidence::charset;
 
 pub const DEFAULT_BODY_LIMIT: usize = 5 * 1024 * 1024;
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);

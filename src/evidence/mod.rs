@@ -42,6 +42,7 @@
 //! a write fails in a running writer, the file is cut back to its last complete record and
 //! closed; the next write starts a new file. Evidence files are never rewritten otherwise.
 
+pub mod charset;
 mod verify;
 
 use std::fs::{File, OpenOptions};
@@ -51,7 +52,7 @@ use std::path::{Path, PathBuf};
 use reqwest::header::{HeaderName, CONTENT_LENGTH, TRANSFER_ENCODING};
 use sha2::{Digest, Sha256};
 
-use super::fetch::Response;
+use crate::crawl::fetch::Response;
 pub use verify::{
     check_record, read_response, verify_all, Check, VerifyEvent, VerifySummary, PROGRESS_EVERY,
 };
