@@ -381,7 +381,7 @@ async fn seed(
                     fetched_at: captured,
                 };
                 let ev = writer
-                    .write(&resp, "webwacht-bench/0.1 (+http://127.0.0.1/)")
+                    .write(&resp.capture(), "webwacht-bench/0.1 (+http://127.0.0.1/)")
                     .unwrap();
                 evidence_bytes += ev.length;
                 let day = (captured - start).num_days().clamp(0, DAYS - 1) as usize;

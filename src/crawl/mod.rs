@@ -277,7 +277,7 @@ pub async fn crawl_site_with_evidence(
             finish_page(store, run_id, &url, &stats, &mut frontier).await?;
             continue;
         }
-        let ev = evidence.write(&resp, &opts.user_agent)?;
+        let ev = evidence.write(&resp.capture(), &opts.user_agent)?;
         let captured_at = store::timestamp(resp.fetched_at);
         let fetch = NewFetch {
             run_id,
