@@ -12,6 +12,7 @@
 //! | module | its one job |
 //! |---|---|
 //! | [`cli`] | command-line parsing (clap) and dispatch, one file per command; no logic of its own |
+//! | [`pipeline`] | one pass of the stages below: crawl the sites, then match; what `webwacht crawl`, `webwacht demo` and a scheduler run |
 //! | [`config`] | `webwacht.toml` + `WEBWACHT_*` environment + flags, merged into one [`config::Config`] |
 //! | [`site`] | read `selectors/*.toml`, compile them into validated [`site::Site`]s, parse listing and ad pages |
 //! | [`crawl`] | polite fetching: robots.txt, per-site rate limit, frontier; each ad page handed to [`evidence`] |
@@ -40,6 +41,7 @@ pub mod demo;
 pub mod error;
 pub mod evidence;
 pub mod extract;
+pub mod pipeline;
 pub mod register;
 pub mod report;
 pub mod review;
