@@ -27,8 +27,8 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use reqwest::header::{CONTENT_TYPE, COOKIE, SET_COOKIE};
 use sqlx::AnyConnection;
-use webwacht::crawl::evidence::EvidenceWriter;
 use webwacht::crawl::fetch::Response;
+use webwacht::evidence::EvidenceWriter;
 use webwacht::store::sql::Sql;
 use webwacht::store::{timestamp, users, Engine, Store, Usage};
 
@@ -413,7 +413,7 @@ async fn seed(
                     fetched_at: captured,
                 };
                 let ev = writer
-                    .write(&resp, "webwacht-bench/0.1 (+http://127.0.0.1/)")
+                    .write(&resp.capture(), "webwacht-bench/0.1 (+http://127.0.0.1/)")
                     .unwrap();
                 evidence_bytes += ev.length;
                 let day = (captured - start).num_days().clamp(0, DAYS - 1) as usize;

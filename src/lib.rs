@@ -12,9 +12,11 @@
 //! | module | its one job |
 //! |---|---|
 //! | [`cli`] | command-line parsing (clap) and dispatch, one file per command; no logic of its own |
+//! | [`pipeline`] | one pass of the stages below: crawl the sites, then match; what `webwacht crawl`, `webwacht demo` and a scheduler run |
 //! | [`config`] | `webwacht.toml` + `WEBWACHT_*` environment + flags, merged into one [`config::Config`] |
 //! | [`site`] | read `selectors/*.toml`, compile them into validated [`site::Site`]s, parse listing and ad pages |
-//! | [`crawl`] | polite fetching: robots.txt, per-site rate limit, frontier, evidence (WARC + SHA-256) |
+//! | [`crawl`] | polite fetching: robots.txt, per-site rate limit, frontier; each ad page handed to [`evidence`] |
+//! | [`evidence`] | every ad page kept as WARC records with SHA-256: writing, verifying, reading a capture back, its character encoding |
 //! | [`extract`] | phones, licence and registration numbers, places (gazetteer data in `gazetteer/`) from ad text and HTML |
 //! | [`register`] | the licence register: reading CSV and XLSX as municipalities export them, import with row-level validation, the model |
 //! | [`rules`] | the rule engine, one file per rule family, municipal policy; produces flags |
@@ -39,7 +41,9 @@ pub mod config;
 pub mod crawl;
 pub mod demo;
 pub mod error;
+pub mod evidence;
 pub mod extract;
+pub mod pipeline;
 pub mod register;
 pub mod report;
 pub mod review;

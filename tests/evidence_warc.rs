@@ -24,8 +24,8 @@ use sha2::{Digest, Sha256};
 use tokio::net::TcpListener;
 
 use support::{stderr, stdout, webwacht};
-use webwacht::crawl::evidence::EvidenceWriter;
 use webwacht::crawl::{crawl_site_with_evidence, CrawlOptions, SiteReport};
+use webwacht::evidence::EvidenceWriter;
 use webwacht::site::compile::compile_str;
 use webwacht::store::ads::{self, StoredEvidence};
 use webwacht::store::Store;

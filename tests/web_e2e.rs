@@ -338,7 +338,7 @@ async fn review_ui_in_headless_chromium_runs_no_payload(db: TestDb, dir: PathBuf
         max_pages: Some(20),
         unthrottled: false,
     };
-    let (reports, _) = webwacht::cli::crawl_and_match(
+    let (reports, _) = webwacht::pipeline::crawl_and_match(
         &store,
         std::slice::from_ref(&site),
         &opts,

@@ -1,14 +1,12 @@
 //! `webwacht crawl`: crawl enabled sites, then match and flag.
 
-use std::path::Path;
-
-use anyhow::Context as _;
 use clap::Args;
 
 use crate::config::Config;
-use crate::crawl::{self, CrawlOptions, SiteReport};
+use crate::crawl::CrawlOptions;
 use crate::error::BadInput;
-use crate::rules::{self, MatchStats, Policies};
+use crate::pipeline::crawl_and_match;
+use crate::rules::Policies;
 use crate::site::{self, Site};
 use crate::store::Store;
 
@@ -94,23 +92,4 @@ fn choose(all: Vec<Site>, wanted: &[String]) -> anyhow::Result<Vec<Site>> {
         }
     }
     Ok(all.into_iter().filter(|s| wanted.contains(&s.id)).collect())
-}
-
-/// Crawl the sites one after another, then match every current ad against the register.
-pub async fn crawl_and_match(
-    store: &Store,
-    sites: &[Site],
-    opts: &CrawlOptions,
-    evidence_dir: &Path,
-    policies: &Policies,
-) -> anyhow::Result<(Vec<SiteReport>, MatchStats)> {
-    let mut reports = Vec::new();
-    for s in sites {
-        let report = crawl::crawl_site(store, s, opts, evidence_dir)
-            .await
-            .with_context(|| format!("crawl van site {}", s.id))?;
-        reports.push(report);
-    }
-    let stats = rules::run(store, policies).await.context("matching")?;
-    Ok((reports, stats))
 }

@@ -13,6 +13,7 @@ use crate::config::Config;
 use crate::crawl::CrawlOptions;
 use crate::demo::{self, DemoServer};
 use crate::error::BadInput;
+use crate::pipeline;
 use crate::register::RegisterKind;
 use crate::report::summary;
 use crate::rules::Policies;
@@ -95,7 +96,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<()> {
         unthrottled: false,
     };
     let policies = Policies::default();
-    let (reports, _) = super::crawl_and_match(
+    let (reports, _) = pipeline::crawl_and_match(
         &store,
         std::slice::from_ref(&demo_site),
         &opts,

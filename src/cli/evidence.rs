@@ -4,7 +4,7 @@
 use clap::Subcommand;
 
 use crate::config::Config;
-use crate::crawl::evidence::{self, Check, VerifyEvent};
+use crate::evidence::{self, Check, VerifyEvent};
 use crate::store::Store;
 
 #[derive(Debug, Subcommand)]

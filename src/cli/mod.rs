@@ -20,8 +20,6 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::{Config, Overrides};
 
-pub use crawl::crawl_and_match;
-
 /// webwacht: zicht op de online advertentiemarkt voor seksbedrijven en escort.
 ///
 /// Leest advertentiesites beleefd uit, haalt telefoonnummers, vergunningnummers en

@@ -13,8 +13,8 @@ use reqwest::header::{HeaderMap, CONTENT_TYPE, LOCATION, RETRY_AFTER};
 use url::Url;
 
 use super::backoff::{self, Pace};
-use super::charset;
 use super::rate::RateLimiter;
+use crate::evidence::{charset, Capture};
 
 pub const DEFAULT_BODY_LIMIT: usize = 5 * 1024 * 1024;
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -124,6 +124,18 @@ impl Response {
     /// replaced).
     pub fn text(&self) -> String {
         charset::decode(&self.body, self.content_type(), &self.url).into_owned()
+    }
+
+    /// The response as the evidence writer takes it.
+    pub fn capture(&self) -> Capture<'_> {
+        Capture {
+            url: &self.url,
+            status: self.status,
+            headers: &self.headers,
+            body: &self.body,
+            truncated: self.truncated,
+            fetched_at: self.fetched_at,
+        }
     }
 }
 

@@ -4,8 +4,6 @@
 //! every request. One bad page never stops the run.
 
 pub mod backoff;
-pub mod charset;
-pub mod evidence;
 pub mod fetch;
 pub mod frontier;
 pub mod health;
@@ -22,12 +20,12 @@ use reqwest::header::{
 };
 use url::Url;
 
+use crate::evidence::EvidenceWriter;
 use crate::extract::{AdInput, Extractor};
 use crate::site::{parse, Site};
 use crate::store::ads::{self, AdOutcome, NewFetch, Validators};
 use crate::store::runs::{self, Health, RunStats};
 use crate::store::{self, Store};
-use evidence::EvidenceWriter;
 use fetch::Fetcher;
 use frontier::Frontier;
 use rate::RateLimiter;
@@ -279,7 +277,7 @@ pub async fn crawl_site_with_evidence(
             finish_page(store, run_id, &url, &stats, &mut frontier).await?;
             continue;
         }
-        let ev = evidence.write(&resp, &opts.user_agent)?;
+        let ev = evidence.write(&resp.capture(), &opts.user_agent)?;
         let captured_at = store::timestamp(resp.fetched_at);
         let fetch = NewFetch {
             run_id,

@@ -24,7 +24,7 @@ pub const MAX_SNAPSHOT_BYTES: usize = 2 * 1024 * 1024;
 /// (`default-src 'none'`) in front, on top of the page's CSP that the frame inherits and
 /// the frame's `sandbox`. The caller escapes it into the attribute.
 pub fn captured_html(evidence_dir: &FsPath, ev: &StoredEvidence) -> Result<String, String> {
-    let (content_type, body) = crate::crawl::evidence::read_response(evidence_dir, ev)
+    let (content_type, body) = crate::evidence::read_response(evidence_dir, ev)
         .map_err(|why| format!("De vastgelegde pagina kan niet getoond worden: {why}."))?;
     if body.len() > MAX_SNAPSHOT_BYTES {
         return Err(format!(
@@ -34,7 +34,7 @@ pub fn captured_html(evidence_dir: &FsPath, ev: &StoredEvidence) -> Result<Strin
         ));
     }
     let url = url::Url::parse(&ev.url).map_err(|e| format!("ongeldig adres: {e}"))?;
-    let text = crate::crawl::charset::decode(&body, content_type.as_deref(), &url);
+    let text = crate::evidence::charset::decode(&body, content_type.as_deref(), &url);
     Ok(format!(
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'\">{text}"
     ))

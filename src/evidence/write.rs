@@ -1,31 +1,6 @@
-//! Evidence: every ad page we act on is written to a WARC file under
-//! `data_dir/evidence/` as a request and a response record; the database keeps the file,
-//! offset and length of the response record, the SHA-256 of the payload (the body) and
-//! the SHA-256 of the whole record. [`verify_all`] reads every referenced record back.
-//!
-//! # The files
-//!
-//! Uncompressed WARC 1.0 (`webwacht-<UTC time>-<n>.warc`), readable by standard tools
-//! (`warcio`, `jwat`, pywb). Each file starts with a `warcinfo` record. Each fetch is a
-//! `request` record followed by a `response` record; the two name each other in
-//! `WARC-Concurrent-To`. Every record has `WARC-Block-Digest`; the response also has
-//! `WARC-Payload-Digest`. Digests are `sha256:` followed by lowercase hex, so the payload
-//! digest is the same value as `fetches.body_sha256`. A file is closed once it is at least
-//! the writer's rotation size, so a file can exceed it by one request/response pair.
-//!
-//! The response record holds the full HTTP response as received (status line, headers,
-//! body) as `application/http;msgtype=response`. The fetcher hands over the body as it came
-//! off the wire minus the transfer coding, so:
-//! - `Transfer-Encoding` is written as `X-Crawler-Transfer-Encoding` (the chunks are gone);
-//! - `Content-Length` is kept when it equals the stored body; otherwise (chunked, truncated,
-//!   or dropped by a decoding client) the server's value is kept as
-//!   `X-Crawler-Content-Length` and a `Content-Length` of the stored body is written;
-//! - `Content-Encoding` is kept: reqwest is built without decompression, so a gzip body is
-//!   stored gzipped and readers decode it as the header says. (A reqwest that decompresses
-//!   removes `Content-Encoding` and `Content-Length` itself, so the header never lies.)
-//!
-//! This is the convention of Common Crawl and StormCrawler, so readers never de-chunk or
-//! decode a body twice.
+//! Writing evidence: the request and response records of one [`Capture`] appended to a
+//! WARC file (the format is in the module doc of [`crate::evidence`]), files rotated by
+//! size.
 //!
 //! # Crashes
 //!
@@ -42,24 +17,32 @@
 //! a write fails in a running writer, the file is cut back to its last complete record and
 //! closed; the next write starts a new file. Evidence files are never rewritten otherwise.
 
-mod verify;
-
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use reqwest::header::{HeaderName, CONTENT_LENGTH, TRANSFER_ENCODING};
+use reqwest::header::{HeaderMap, HeaderName, CONTENT_LENGTH, TRANSFER_ENCODING};
 use sha2::{Digest, Sha256};
-
-use super::fetch::Response;
-pub use verify::{
-    check_record, read_response, verify_all, Check, VerifyEvent, VerifySummary, PROGRESS_EVERY,
-};
+use url::Url;
 
 /// Close a WARC file once it is this large (the next write starts a new one).
 pub const ROTATE_BYTES: u64 = 256 * 1024 * 1024;
 
 const WARC_VERSION: &str = "WARC/1.0";
+
+/// One HTTP response as the evidence keeps it: what the fetcher received, with the body
+/// minus the transfer coding (see the module doc of [`crate::evidence`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Capture<'a> {
+    /// The URL that answered (after redirects).
+    pub url: &'a Url,
+    pub status: u16,
+    pub headers: &'a HeaderMap,
+    pub body: &'a [u8],
+    /// The body was longer than the fetcher's limit and was cut off.
+    pub truncated: bool,
+    pub fetched_at: chrono::DateTime<chrono::Utc>,
+}
 
 /// Where one response record was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,7 +111,7 @@ impl EvidenceWriter {
 
     /// Write the request and response records of one fetch (synced per [`SYNC_INTERVAL`]); returns
     /// where the response record is and its hashes.
-    pub fn write(&mut self, resp: &Response, user_agent: &str) -> std::io::Result<EvidenceRef> {
+    pub fn write(&mut self, resp: &Capture<'_>, user_agent: &str) -> std::io::Result<EvidenceRef> {
         if self.current.is_none() {
             self.current = Some(open_new_file(&self.dir)?);
         }
@@ -139,7 +122,7 @@ impl EvidenceWriter {
         let date = warc_date(resp.fetched_at);
         let target = resp.url.as_str();
 
-        let request_block = http_request(&resp.url, user_agent);
+        let request_block = http_request(resp.url, user_agent);
         let request = record(
             &[
                 ("WARC-Type", "request"),
@@ -164,7 +147,7 @@ impl EvidenceWriter {
             ("Content-Type", "application/http;msgtype=response"),
         ];
         let block_digest = digest(&response_block);
-        let payload_digest = digest(&resp.body);
+        let payload_digest = digest(resp.body);
         fields.push(("WARC-Block-Digest", &block_digest));
         fields.push(("WARC-Payload-Digest", &payload_digest));
         if resp.truncated {
@@ -194,7 +177,7 @@ impl EvidenceWriter {
             file: open.name.clone(),
             offset,
             length: response.len() as u64,
-            sha256: hex::encode(Sha256::digest(&resp.body)),
+            sha256: hex::encode(Sha256::digest(resp.body)),
             record_sha256: hex::encode(Sha256::digest(&response)),
         };
         if open.size >= self.rotate_bytes {
@@ -280,12 +263,12 @@ fn warc_date(t: chrono::DateTime<chrono::Utc>) -> String {
 }
 
 /// The labelled digest we write: `sha256:` + lowercase hex.
-fn digest(bytes: &[u8]) -> String {
+pub(super) fn digest(bytes: &[u8]) -> String {
     format!("sha256:{}", hex::encode(Sha256::digest(bytes)))
 }
 
 /// The request as the fetcher sent it (reqwest adds `Accept: */*`).
-fn http_request(url: &url::Url, user_agent: &str) -> Vec<u8> {
+fn http_request(url: &Url, user_agent: &str) -> Vec<u8> {
     let target = match url.query() {
         Some(q) => format!("{}?{q}", url.path()),
         None => url.path().to_string(),
@@ -303,7 +286,7 @@ fn http_request(url: &url::Url, user_agent: &str) -> Vec<u8> {
 
 /// Status line, headers and body; headers that no longer describe the stored body are
 /// renamed (see the module docs).
-fn http_response(resp: &Response) -> Vec<u8> {
+fn http_response(resp: &Capture<'_>) -> Vec<u8> {
     let body_len = resp.body.len() as u64;
     let length_matches = resp
         .headers
@@ -317,7 +300,7 @@ fn http_response(resp: &Response) -> Vec<u8> {
         .and_then(|s| s.canonical_reason())
         .unwrap_or("");
     let mut out = format!("HTTP/1.1 {} {reason}\r\n", resp.status).into_bytes();
-    for (name, value) in &resp.headers {
+    for (name, value) in resp.headers {
         let written = if *name == TRANSFER_ENCODING || (*name == CONTENT_LENGTH && !length_matches)
         {
             format!("X-Crawler-{}", title_case(name))
@@ -333,7 +316,7 @@ fn http_response(resp: &Response) -> Vec<u8> {
         out.extend_from_slice(format!("Content-Length: {body_len}\r\n").as_bytes());
     }
     out.extend_from_slice(b"\r\n");
-    out.extend_from_slice(&resp.body);
+    out.extend_from_slice(resp.body);
     out
 }
 
@@ -355,34 +338,12 @@ fn title_case(name: &HeaderName) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::ads::StoredEvidence;
-    use reqwest::header::{HeaderMap, HeaderValue, CONTENT_ENCODING, CONTENT_TYPE};
+    use crate::evidence::check_record;
+    use crate::evidence::tests::{capture, stored};
+    use crate::evidence::Check;
+    use reqwest::header::{HeaderValue, CONTENT_ENCODING, CONTENT_TYPE};
 
-    pub(super) fn response(body: &[u8]) -> Response {
-        Response {
-            url: url::Url::parse("http://127.0.0.1:9/advertentie/1?x=1").unwrap(),
-            status: 200,
-            headers: HeaderMap::new(),
-            body: body.to_vec(),
-            truncated: false,
-            fetched_at: chrono::Utc::now(),
-        }
-    }
-
-    /// The database row the crawler would store for `r`.
-    pub(super) fn stored(r: &EvidenceRef) -> StoredEvidence {
-        StoredEvidence {
-            fetch_id: 1,
-            url: "http://127.0.0.1:9/advertentie/1?x=1".into(),
-            file: r.file.clone(),
-            offset: r.offset as i64,
-            length: r.length as i64,
-            body_sha256: Some(r.sha256.clone()),
-            record_sha256: Some(r.record_sha256.clone()),
-        }
-    }
-
-    fn block_text(resp: &Response) -> String {
+    fn block_text(resp: &Capture<'_>) -> String {
         String::from_utf8_lossy(&http_response(resp)).into_owned()
     }
 
@@ -390,11 +351,11 @@ mod tests {
     fn rotates_by_size_and_never_reopens_a_file() {
         let dir = tempfile::tempdir().unwrap();
         let mut w = EvidenceWriter::with_rotate_bytes(dir.path(), 100).unwrap();
-        let a = w.write(&response(b"x"), "ua").unwrap();
-        let b = w.write(&response(b"y"), "ua").unwrap();
+        let a = w.write(&capture(b"x"), "ua").unwrap();
+        let b = w.write(&capture(b"y"), "ua").unwrap();
         assert_ne!(a.file, b.file);
         let mut again = EvidenceWriter::new(dir.path()).unwrap();
-        let c = again.write(&response(b"z"), "ua").unwrap();
+        let c = again.write(&capture(b"z"), "ua").unwrap();
         assert!(c.file != a.file && c.file != b.file);
         for f in [&a.file, &b.file, &c.file] {
             let bytes = std::fs::read(dir.path().join(f)).unwrap();
@@ -404,11 +365,13 @@ mod tests {
 
     #[test]
     fn chunked_response_keeps_transfer_encoding_only_as_x_crawler() {
-        let mut resp = response(b"hallo");
-        resp.headers
-            .insert(TRANSFER_ENCODING, HeaderValue::from_static("chunked"));
-        resp.headers
-            .insert(CONTENT_TYPE, HeaderValue::from_static("text/html"));
+        let mut headers = HeaderMap::new();
+        headers.insert(TRANSFER_ENCODING, HeaderValue::from_static("chunked"));
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/html"));
+        let resp = Capture {
+            headers: &headers,
+            ..capture(b"hallo")
+        };
         let text = block_text(&resp);
         assert!(text.starts_with("HTTP/1.1 200 OK\r\n"), "{text}");
         assert!(text.contains("\r\nX-Crawler-Transfer-Encoding: chunked\r\n"));
@@ -422,16 +385,22 @@ mod tests {
 
     #[test]
     fn content_length_is_kept_when_it_matches_and_recomputed_when_not() {
-        let mut resp = response(b"hallo");
-        resp.headers
-            .insert(CONTENT_LENGTH, HeaderValue::from_static("5"));
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_LENGTH, HeaderValue::from_static("5"));
+        let resp = Capture {
+            headers: &headers,
+            ..capture(b"hallo")
+        };
         let text = block_text(&resp);
         assert_eq!(text.matches("Content-Length").count(), 1, "{text}");
         assert!(!text.contains("X-Crawler"));
 
-        resp.headers
-            .insert(CONTENT_LENGTH, HeaderValue::from_static("900"));
-        resp.truncated = true;
+        headers.insert(CONTENT_LENGTH, HeaderValue::from_static("900"));
+        let resp = Capture {
+            headers: &headers,
+            truncated: true,
+            ..capture(b"hallo")
+        };
         let text = block_text(&resp);
         assert!(
             text.contains("\r\nX-Crawler-Content-Length: 900\r\n"),
@@ -442,9 +411,12 @@ mod tests {
 
     #[test]
     fn content_encoding_describes_the_stored_body_and_stays() {
-        let mut resp = response(b"\x1f\x8b\x08 not really gzip");
-        resp.headers
-            .insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        let resp = Capture {
+            headers: &headers,
+            ..capture(b"\x1f\x8b\x08 not really gzip")
+        };
         assert!(block_text(&resp).contains("\r\nContent-Encoding: gzip\r\n"));
     }
 
@@ -452,8 +424,10 @@ mod tests {
     fn truncated_body_is_marked() {
         let dir = tempfile::tempdir().unwrap();
         let mut w = EvidenceWriter::new(dir.path()).unwrap();
-        let mut resp = response(b"<h1>half");
-        resp.truncated = true;
+        let resp = Capture {
+            truncated: true,
+            ..capture(b"<h1>half")
+        };
         let a = w.write(&resp, "ua").unwrap();
         let bytes = std::fs::read(dir.path().join(&a.file)).unwrap();
         let rec = String::from_utf8_lossy(&bytes[a.offset as usize..]);

@@ -1,12 +1,11 @@
-//! Reading evidence back: every record the database refers to is re-read and re-hashed
+//! Verifying evidence: every record the database refers to is re-read and re-hashed
 //! (whole record, WARC block and payload digests, payload against `fetches.body_sha256`).
 
-use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
+use super::read::read_span;
 use crate::store::ads::{self, StoredEvidence};
 use crate::store::{self, Store};
 
@@ -108,49 +107,6 @@ pub fn check_record(dir: &Path, r: &StoredEvidence) -> Check {
     }
 }
 
-/// The HTTP response a stored record holds: its Content-Type and its body, after the
-/// whole-record SHA-256 (when stored) has been checked, so that the review UI never
-/// shows a capture that differs from what was recorded.
-pub fn read_response(dir: &Path, r: &StoredEvidence) -> Result<(Option<String>, Vec<u8>), String> {
-    match check_record(dir, r) {
-        Check::Ok => {}
-        Check::Missing(why) => return Err(format!("het bewijs ontbreekt: {why}")),
-        Check::Mismatch(why) => return Err(format!("het bewijs klopt niet: {}", why.join("; "))),
-    }
-    let bytes = read_span(&dir.join(&r.file), r.offset as u64, r.length as u64)
-        .map_err(|e| format!("bestand niet leesbaar: {e}"))?
-        .ok_or("het record ontbreekt")?;
-    let mut records = warc::WarcReader::new(&bytes[..]).iter_raw_records();
-    let Some(Ok((_, block))) = records.next() else {
-        return Err("geen geldig WARC-record".into());
-    };
-    let split = block
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .ok_or("geen volledige HTTP-kop in het record")?;
-    let head = String::from_utf8_lossy(&block[..split]);
-    let content_type = head.lines().skip(1).find_map(|l| {
-        let (k, v) = l.split_once(':')?;
-        k.trim()
-            .eq_ignore_ascii_case("content-type")
-            .then(|| v.trim().to_string())
-    });
-    Ok((content_type, block[split + 4..].to_vec()))
-}
-
-/// `length` bytes at `offset`, or `None` when the file ends before that.
-fn read_span(path: &Path, offset: u64, length: u64) -> std::io::Result<Option<Vec<u8>>> {
-    let mut f = File::open(path)?;
-    let size = f.metadata()?.len();
-    if offset.checked_add(length).is_none_or(|end| end > size) {
-        return Ok(None);
-    }
-    f.seek(SeekFrom::Start(offset))?;
-    let mut buf = vec![0; length as usize];
-    f.read_exact(&mut buf)?;
-    Ok(Some(buf))
-}
-
 /// Does a labelled digest (`sha256:` hex or base32) match `bytes`?
 fn digest_matches(labelled: &str, bytes: &[u8]) -> bool {
     let Some((algo, value)) = labelled.split_once(':') else {
@@ -233,16 +189,18 @@ pub async fn verify_all(
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{response, stored};
-    use super::super::{digest, EvidenceWriter};
     use super::*;
+    use crate::evidence::tests::{capture, stored};
+    use crate::evidence::write::digest;
+    use crate::evidence::EvidenceWriter;
+    use std::fs::File;
 
     #[test]
     fn written_records_verify_and_tampering_is_detected() {
         let dir = tempfile::tempdir().unwrap();
         let mut w = EvidenceWriter::new(dir.path()).unwrap();
-        let a = w.write(&response(b"<h1>een</h1>"), "ua").unwrap();
-        let b = w.write(&response(b"<h1>twee</h1>"), "ua").unwrap();
+        let a = w.write(&capture(b"<h1>een</h1>"), "ua").unwrap();
+        let b = w.write(&capture(b"<h1>twee</h1>"), "ua").unwrap();
         assert_eq!(a.file, b.file);
         assert!(b.offset > a.offset);
         assert_eq!(check_record(dir.path(), &stored(&a)), Check::Ok);
@@ -268,7 +226,7 @@ mod tests {
     fn header_tampering_is_caught_by_the_record_hash() {
         let dir = tempfile::tempdir().unwrap();
         let mut w = EvidenceWriter::new(dir.path()).unwrap();
-        let a = w.write(&response(b"<h1>een</h1>"), "ua").unwrap();
+        let a = w.write(&capture(b"<h1>een</h1>"), "ua").unwrap();
         let path = dir.path().join(&a.file);
         let mut bytes = std::fs::read(&path).unwrap();
         // Move the capture date of the response record by a year (same length).
@@ -292,7 +250,7 @@ mod tests {
     fn missing_file_and_short_file_are_missing() {
         let dir = tempfile::tempdir().unwrap();
         let mut w = EvidenceWriter::new(dir.path()).unwrap();
-        let a = w.write(&response(b"<h1>een</h1>"), "ua").unwrap();
+        let a = w.write(&capture(b"<h1>een</h1>"), "ua").unwrap();
         let path = dir.path().join(&a.file);
         let len = std::fs::metadata(&path).unwrap().len();
         File::options()
@@ -334,7 +292,7 @@ mod tests {
         let cfg = crate::config::Config::for_data_dir(dir.path());
         let store = Store::open(&cfg).await.unwrap();
         let mut w = EvidenceWriter::new(&cfg.evidence_dir()).unwrap();
-        let r = w.write(&response(b"<h1>een</h1>"), "ua").unwrap();
+        let r = w.write(&capture(b"<h1>een</h1>"), "ua").unwrap();
         ads::upsert_site(&store, "s", "S").await.unwrap();
         let run = crate::store::runs::start_run(&store, "s").await.unwrap();
         let n = PROGRESS_EVERY + 1;
