@@ -24,7 +24,7 @@ fn skipped(name: &str) -> bool {
 }
 
 /// Elements that start and end a line of text.
-pub(super) fn is_block(name: &str) -> bool {
+pub(crate) fn is_block(name: &str) -> bool {
     matches!(
         name,
         "address"
@@ -80,19 +80,19 @@ pub(super) fn is_block(name: &str) -> bool {
 /// dropped, block elements become line breaks, runs of spaces collapse to one, entities
 /// are decoded. Invisible format characters are kept (see [`clean`]).
 pub fn html_to_text(html: &str) -> String {
-    visible_text(&super::html_depth::parse_document(html))
+    visible_text(&super::super::html_depth::parse_document(html))
 }
 
 /// [`html_to_text`] and [`link_targets`] from one parse of the page. Plain, well-formed
-/// HTML takes a fast single pass ([`super::html_scan`]) with the same result.
+/// HTML takes a fast single pass ([`super::super::html_scan`]) with the same result.
 pub fn html_text_and_links(html: &str) -> (String, Vec<String>) {
     // One allocation for the text: it is never longer than the page.
     let mut fast = FastSink::default();
     fast.text.buf.reserve(html.len());
-    if super::html_scan::scan(html, &mut fast).is_some() {
+    if super::super::html_scan::scan(html, &mut fast).is_some() {
         return (fast.text.finish(), fast.links.out);
     }
-    let doc = super::html_depth::parse_document(html);
+    let doc = super::super::html_depth::parse_document(html);
     (visible_text(&doc), links_of(&doc))
 }
 
@@ -103,7 +103,7 @@ struct FastSink {
     links: Links,
 }
 
-impl super::html_scan::Sink for FastSink {
+impl super::super::html_scan::Sink for FastSink {
     fn text(&mut self, s: &str) {
         self.text.push_text(s);
     }
@@ -212,7 +212,7 @@ impl TextBuilder {
 /// `data-*`, `content`, `title`, `value` and `aria-label` values with at least six digits
 /// after [`clean`]. Deduplicated, in document order. The phone extractor decides.
 pub fn link_targets(html: &str) -> Vec<String> {
-    links_of(&super::html_depth::parse_document(html))
+    links_of(&super::super::html_depth::parse_document(html))
 }
 
 fn links_of(doc: &Html) -> Vec<String> {
@@ -262,7 +262,7 @@ impl Links {
 }
 
 /// An attribute whose value the link scan looks at.
-pub(super) fn may_hold_phone(name: &str) -> bool {
+pub(crate) fn may_hold_phone(name: &str) -> bool {
     name == "href"
         || phone_data_attribute(name)
         || matches!(name, "content" | "title" | "value" | "aria-label")
