@@ -1,7 +1,7 @@
 //! Accounts, sessions, CSRF and the login throttle.
 //!
 //! - Passwords: argon2id, checked under a semaphore off the async threads (see
-//!   [`super::password`]). Unknown names are verified against a dummy hash, so timing
+//!   [`super::super::password`]). Unknown names are verified against a dummy hash, so timing
 //!   does not tell which names exist.
 //! - Sessions: 32 random bytes in an HttpOnly, SameSite=Strict cookie (Secure when the
 //!   request came through TLS, as a reverse proxy says with `X-Forwarded-Proto: https`);
@@ -12,7 +12,7 @@
 //!   constant time. A foreign `Origin` on a POST is refused as well.
 //! - Failed logins: counted per (name, address), per address and per name before the
 //!   password is checked, and answered with 429 rather than by sleeping (see
-//!   [`super::throttle`] for the policy).
+//!   [`super::super::throttle`] for the policy).
 //! - After login only a path on this site is followed (`next`); anything else goes to
 //!   `/flags`.
 //!
@@ -32,10 +32,10 @@ use chrono::Utc;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use super::limits::{self, MAX_LOGIN_NAME_CHARS, MAX_NEXT_CHARS, MAX_PASSWORD_CHARS};
-use super::password::{dummy_hash, verify_password, HashingError, BUSY_RETRY_AFTER};
-use super::throttle::address_key;
-use super::{AppState, WebError};
+use super::super::limits::{self, MAX_LOGIN_NAME_CHARS, MAX_NEXT_CHARS, MAX_PASSWORD_CHARS};
+use super::super::password::{dummy_hash, verify_password, HashingError, BUSY_RETRY_AFTER};
+use super::super::throttle::address_key;
+use super::super::{AppState, WebError};
 use crate::store::{self, audit, review::Scope, users};
 
 /// Name of the session cookie.
