@@ -11,7 +11,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::text::{ascii_alnum_end, clean_mapped, next_ascii_digit, Cleaned};
+use super::text::byte_scan::{ascii_alnum_end, next_ascii_digit};
+use super::text::{clean_mapped, Cleaned};
 use super::LicenceNumber;
 
 /// Upper case, ASCII letters and digits only: `"ESC-2024-0153"` → `"ESC20240153"`.

@@ -7,7 +7,6 @@
 pub mod eval;
 pub mod gazetteer;
 pub mod html_depth;
-mod html_scan;
 pub mod input;
 pub mod licence;
 pub mod phone;

@@ -7,9 +7,9 @@ use axum::Form;
 use serde::Deserialize;
 
 use super::auth::{self, Chrome, CsrfForm, Role, Session};
-use super::flags::parse_id;
 use super::limits;
 use super::password::{hash_password, HashingError};
+use super::view::parse_id;
 use super::{AppState, WebError};
 use crate::store::{audit, review as rv, runs, users};
 

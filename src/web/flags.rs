@@ -7,78 +7,15 @@ use axum::Form;
 use serde::Deserialize;
 
 use super::auth::{Chrome, Session};
+use super::view::{
+    badge, captured_html, day, is_web_url, parse_id, rule_label, status_label, RowView,
+};
 use super::{AppState, Role, WebError};
 use crate::review::{Action, Actor, FlagStatus};
-use crate::rules::Rule;
-use crate::store::review::{self as rv, QueueFilter, QueueRow, Sort};
+use crate::store::review::{self as rv, QueueFilter, Sort};
 
 /// Flags per page of the queue.
 pub const PER_PAGE: i64 = 50;
-
-/// Dutch label of a rule code (the code itself for rules this version does not know).
-pub fn rule_label(code: &str) -> String {
-    Rule::parse(code).map_or_else(|| code.to_string(), |r| r.title().to_string())
-}
-
-/// Dutch label of a status.
-pub fn status_label(status: &str) -> String {
-    match FlagStatus::parse(status) {
-        Some(s) => s.dutch().to_string(),
-        None => status.to_string(),
-    }
-}
-
-/// NL Design System status-badge modifier of a flag status.
-pub fn badge(status: &str) -> &'static str {
-    match status {
-        "new" => "neutral",
-        "in_review" => "warning",
-        "confirmed" => "danger",
-        "reported" => "invalid",
-        "resolved" => "safe",
-        _ => "inactive",
-    }
-}
-
-/// A queue row ready for a template.
-pub struct RowView {
-    pub id: i64,
-    pub rule_label: String,
-    pub strength: i64,
-    pub status_label: String,
-    pub badge: &'static str,
-    pub municipality: String,
-    pub site_id: String,
-    pub first_seen: String,
-    pub last_seen: String,
-    pub escalated: bool,
-}
-
-impl From<QueueRow> for RowView {
-    fn from(r: QueueRow) -> RowView {
-        RowView {
-            id: r.id,
-            rule_label: rule_label(&r.rule),
-            strength: r.strength,
-            status_label: status_label(&r.status),
-            badge: badge(&r.status),
-            municipality: r
-                .municipality_name
-                .or(r.municipality_code)
-                .unwrap_or_else(|| "onbekend".into()),
-            site_id: r.site_id,
-            first_seen: day(&r.first_seen).to_string(),
-            last_seen: day(&r.last_seen).to_string(),
-            escalated: r.escalated,
-        }
-    }
-}
-
-/// `2026-11-30T08:00:00Z` → `2026-11-30 08:00`.
-fn day(ts: &str) -> String {
-    ts.get(..16)
-        .map_or_else(|| ts.to_string(), |s| s.replace('T', " "))
-}
 
 pub async fn redirect_home() -> Redirect {
     Redirect::to("/flags")
@@ -435,19 +372,6 @@ struct FlagPage {
     message: Option<String>,
 }
 
-pub fn parse_id(raw: &str) -> Result<i64, WebError> {
-    raw.parse::<i64>()
-        .ok()
-        .filter(|n| *n > 0)
-        .ok_or(WebError::NotFound)
-}
-
-/// Is this an address a browser may follow (http or https)? Anything else is shown as
-/// text, never as a link: ad URLs come from outside.
-pub fn is_web_url(u: &str) -> bool {
-    url::Url::parse(u).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
-}
-
 async fn render_flag(
     state: &AppState,
     session: &Session,
@@ -483,7 +407,7 @@ async fn render_flag(
         .collect();
     let segments = highlight(&text, &needles);
     let (snapshot, snapshot_missing) = match &d.evidence {
-        Some(ev) => match super::pages::captured_html(&state.evidence_dir, ev) {
+        Some(ev) => match captured_html(&state.evidence_dir, ev) {
             Ok(html) => (Some(html), String::new()),
             Err(why) => (None, why),
         },
@@ -627,12 +551,5 @@ mod tests {
         assert_eq!(hits, ["06-12345678", "06-12345678"]);
         let joined: String = s.iter().map(|s| s.text.as_str()).collect();
         assert_eq!(joined, "bel 06-12345678 of 06-12345678!");
-    }
-
-    #[test]
-    fn only_web_urls_are_links() {
-        assert!(is_web_url("https://ads.example/a/1"));
-        assert!(!is_web_url("javascript:alert(1)"));
-        assert!(!is_web_url("data:text/html,<script>"));
     }
 }

@@ -16,6 +16,7 @@ mod pages;
 pub mod password;
 mod security;
 pub mod throttle;
+mod view;
 
 use std::future::Future;
 use std::net::SocketAddr;

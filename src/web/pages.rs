@@ -1,8 +1,7 @@
 //! Pages around the flags: one phone number's timeline, one ad, search, the anonymous
-//! monitor, health and metrics; and the captured page for the sandboxed frame.
+//! monitor, health and metrics.
 
 use std::collections::BTreeSet;
-use std::path::Path as FsPath;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -11,34 +10,10 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::auth::{Chrome, Session};
-use super::flags::{is_web_url, parse_id, RowView};
+use super::view::{is_web_url, parse_id, status_label, RowView};
 use super::{AppState, WebError};
 use crate::extract::phone::find_phones;
-use crate::store::ads::StoredEvidence;
 use crate::store::review::{self as rv, QueueFilter, Scope, Sort};
-
-/// Captured pages larger than this are not shown inline.
-pub const MAX_SNAPSHOT_BYTES: usize = 2 * 1024 * 1024;
-
-/// The captured page as text for the sandboxed `srcdoc` frame, with a CSP of its own
-/// (`default-src 'none'`) in front, on top of the page's CSP that the frame inherits and
-/// the frame's `sandbox`. The caller escapes it into the attribute.
-pub fn captured_html(evidence_dir: &FsPath, ev: &StoredEvidence) -> Result<String, String> {
-    let (content_type, body) = crate::evidence::read_response(evidence_dir, ev)
-        .map_err(|why| format!("De vastgelegde pagina kan niet getoond worden: {why}."))?;
-    if body.len() > MAX_SNAPSHOT_BYTES {
-        return Err(format!(
-            "De vastgelegde pagina is te groot om hier te tonen ({} bytes); het bewijs staat in {}.",
-            body.len(),
-            ev.file
-        ));
-    }
-    let url = url::Url::parse(&ev.url).map_err(|e| format!("ongeldig adres: {e}"))?;
-    let text = crate::evidence::charset::decode(&body, content_type.as_deref(), &url);
-    Ok(format!(
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'\">{text}"
-    ))
-}
 
 #[derive(Template)]
 #[template(path = "phone.html")]
@@ -278,7 +253,7 @@ pub async fn get_monitor(
     let rows = rv::monitor_counts(&state.store, &session.scope())
         .await?
         .into_iter()
-        .map(|(m, s, n)| (m, super::flags::status_label(&s), n))
+        .map(|(m, s, n)| (m, status_label(&s), n))
         .collect();
     let page = MonitorPage {
         chrome: Some(session.chrome("monitor")),

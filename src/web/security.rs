@@ -24,7 +24,7 @@ pub async fn headers(req: Request, next: Next) -> Response {
         HeaderValue::from_static("nosniff"),
     );
     // Under `no-referrer` browsers send `Origin: null` on our own form POSTs;
-    // `auth::check_origin` then relies on `Sec-Fetch-Site` (see there).
+    // `auth::csrf::check_origin` then relies on `Sec-Fetch-Site` (see there).
     h.insert(
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),

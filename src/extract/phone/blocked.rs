@@ -14,7 +14,7 @@
 
 use std::ops::Range;
 
-use crate::extract::text::{ascii_space, next_ascii_digit};
+use crate::extract::text::byte_scan::{ascii_space, next_ascii_digit};
 
 /// Spans that are never phone numbers, sorted by start: every match of the price, time,
 /// IBAN and VAT patterns, and every match of the date pattern that is a real date.

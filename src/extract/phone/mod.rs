@@ -12,7 +12,8 @@ mod blocked;
 mod plan;
 mod scan;
 
-use super::text::{clean_mapped, percent_decode, Cleaned};
+use super::text::normalise::percent_decode;
+use super::text::{clean_mapped, Cleaned};
 use super::Phone;
 
 /// All phone numbers in free text, deduplicated by `e164`, in order of first appearance.

@@ -7,9 +7,9 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::plan::{international, interpret};
-use crate::extract::text::{
-    ascii_alnum_end, may_be_number_word, number_word, swar_between, swar_find, Cleaned, ONES,
-};
+use crate::extract::text::byte_scan::{ascii_alnum_end, swar_between, swar_find, ONES};
+use crate::extract::text::number_words::{may_be_number_word, number_word};
+use crate::extract::text::Cleaned;
 use crate::extract::Phone;
 
 /// Separators seen before a digit group.

@@ -4,7 +4,7 @@
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
 use super::{Gazetteer, Place};
-use crate::extract::text::ascii_alnum_end;
+use crate::extract::text::byte_scan::ascii_alnum_end;
 
 /// Words after which a stoplisted name (`Best`, `Putten`) counts as a place.
 const CONTEXT_WORDS: &[&str] = &[

@@ -1,4 +1,4 @@
-//! A fast path for [`super::text::html_text_and_links`]: one linear pass over plain,
+//! A fast path for [`super::html_text_and_links`]: one linear pass over plain,
 //! well-formed ad HTML that yields the same visible text and link targets as the full
 //! html5ever parse, or `None` as soon as the page leaves that simple subset.
 //!
@@ -17,12 +17,13 @@
 //!   each with its `;`;
 //! - no NUL, no `<!` other than comments and the doctype, no duplicate attributes.
 //!
-//! `tests::fast_path_equals_html5ever` checks the two paths on every HTML ad of the
-//! corpus and on hostile samples.
+//! `fast_path_equals_html5ever`, in the tests of [`super::html`], checks the two paths on
+//! every HTML ad of the corpus and on hostile samples.
 
 use std::borrow::Cow;
 
-use crate::extract::text::ascii_alnum_end;
+use super::byte_scan::ascii_alnum_end;
+use super::elements::{is_block, may_hold_phone};
 
 /// What the scan reports, in document order.
 pub(super) trait Sink {
@@ -69,7 +70,7 @@ pub(super) fn scan(html: &str, sink: &mut impl Sink) -> Option<()> {
                 }
                 // `</ul>` closes an open `<li>`, `</div>` an open `<p>`: html5ever's
                 // implied end tags, which only add line breaks next to this one.
-                while super::text::is_block(name)
+                while is_block(name)
                     && open.last() != Some(&name)
                     && open
                         .last()
@@ -80,7 +81,7 @@ pub(super) fn scan(html: &str, sink: &mut impl Sink) -> Option<()> {
                 if open.pop() != Some(name) {
                     return None;
                 }
-                if super::text::is_block(name) {
+                if is_block(name) {
                     sink.block();
                 }
                 continue;
@@ -107,7 +108,7 @@ pub(super) fn scan(html: &str, sink: &mut impl Sink) -> Option<()> {
         if matches!(name, "html" | "head" | "body") {
             // Their attributes may be merged into an element made earlier: only allow
             // ones the link scan ignores.
-            if attrs.iter().any(|(n, _)| super::text::may_hold_phone(n)) {
+            if attrs.iter().any(|(n, _)| may_hold_phone(n)) {
                 return None;
             }
             continue;
@@ -117,7 +118,7 @@ pub(super) fn scan(html: &str, sink: &mut impl Sink) -> Option<()> {
         if self_closing && !void {
             return None;
         }
-        if super::text::is_block(name) {
+        if is_block(name) {
             sink.block();
         }
         if void {
@@ -143,7 +144,7 @@ pub(super) fn scan(html: &str, sink: &mut impl Sink) -> Option<()> {
             i += close;
             let (_, len) = end_tag(&html[i..])?;
             i += len;
-            if super::text::is_block(name) {
+            if is_block(name) {
                 sink.block();
             }
             continue;
@@ -479,97 +480,4 @@ fn named(name: &str) -> Option<&'static str> {
         "zwnj" => "\u{200c}",
         _ => return None,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::text::{hostile_samples, html_text_and_links, html_to_text, link_targets};
-    use super::*;
-
-    /// The fast path's result, if it takes the page.
-    fn fast(html: &str) -> Option<(String, Vec<String>)> {
-        let (text, links) = html_text_and_links(html);
-        let mut probe = Probe;
-        scan(html, &mut probe).map(|()| (text, links))
-    }
-
-    struct Probe;
-
-    impl Sink for Probe {
-        fn text(&mut self, _: &str) {}
-        fn block(&mut self) {}
-        fn attributes(&mut self, _: &[(Cow<'_, str>, Cow<'_, str>)]) {}
-    }
-
-    fn same_as_html5ever(html: &str) -> bool {
-        let Some((text, links)) = fast(html) else {
-            return false;
-        };
-        assert_eq!(text, html_to_text(html), "text of {html:?}");
-        assert_eq!(links, link_targets(html), "links of {html:?}");
-        true
-    }
-
-    #[test]
-    fn fast_path_equals_html5ever() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/data/extraction_corpus.jsonl"
-        );
-        let corpus = std::fs::read_to_string(path).expect("corpus");
-        let (mut html, mut taken) = (0, 0);
-        for line in corpus.lines().filter(|l| !l.trim().is_empty()) {
-            let v: serde_json::Value = serde_json::from_str(line).expect("json");
-            let ad = v["text"].as_str().unwrap_or_default();
-            if super::super::text::looks_like_html(ad) {
-                html += 1;
-                let ok = same_as_html5ever(ad);
-                if !ok {
-                    eprintln!("REFUSED {}", &ad[..ad.len().min(300)]);
-                }
-                taken += usize::from(ok);
-            }
-        }
-        // The fast path must stay the common case, or it is no fast path.
-        assert!(
-            taken * 10 >= html * 9,
-            "fast path took {taken} of {html} HTML ads"
-        );
-        for s in hostile_samples(5000) {
-            same_as_html5ever(&s);
-        }
-    }
-
-    #[test]
-    fn fast_path_cases() {
-        for html in [
-            "<p>Hallo&nbsp;daar &amp; &#8203;<b>06</b>-<i>123&#x34;5678</i></p>",
-            "<!DOCTYPE html><html lang=nl><head><title>T &amp; U</title><meta charset=utf-8>\
-             <style>p{}</style></head><body><script>var x = '0612345678';</script>\
-             <p>a<div>b</div>c</p><ul><li>een<li>twee<br>drie</ul></body></html>",
-            "<a HREF='tel:+31612345678' data-Phone=\"06 1234 5678\" title=x>bel</a> ik <3 jou",
-            "<div data-whatsapp=31612345678 data-id=7>x</div><!-- 0612345678 -->y",
-            "<h1>a<h2>b</h2>c</h1><pre>\nx</pre>  <p>  q  </p>",
-            "<section><span>a</span><noscript>n</noscript><iframe>i</iframe></section>",
-        ] {
-            assert!(same_as_html5ever(html), "fast path refused {html:?}");
-        }
-        for html in [
-            "<table><tr><td>a</td></tr>x</table>",
-            "a</div>b",
-            "<b>x<p>y</b>z</p>",
-            "<p>&euro &copy;</p>",
-            "<div>x",
-            "<p>x</p>&#128;",
-            "<a href=1 href=2>x</a>",
-            "<script><!-- </script> --></script>",
-            "<template>t</template>",
-            "<div/>x",
-            "<center>x</center>",
-            "x<body data-phone=0612345678>",
-        ] {
-            let refused = fast(html).is_none() || same_as_html5ever(html);
-            assert!(refused, "{html:?}");
-        }
-    }
 }
