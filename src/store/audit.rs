@@ -1,7 +1,5 @@
 //! The append-only audit log: who did what, when.
 
-use sqlx::Row;
-
 use super::scope::Scope;
 use super::{now, Result, Store};
 
@@ -92,7 +90,7 @@ pub async fn count_action(store: &Store, action: &str) -> Result<i64> {
 }
 
 /// One audit-log entry.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct AuditRow {
     pub id: i64,
     pub at: String,
@@ -112,7 +110,7 @@ pub async fn audit_log(
     limit: i64,
 ) -> Result<Vec<AuditRow>> {
     scope.require_staff()?;
-    Ok(sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT id, at, actor, action, object, detail FROM audit_log
          WHERE ($1 IS NULL OR actor = $1) AND ($2 IS NULL OR object = $2) AND ($3 IS NULL OR id < $3)
          ORDER BY id DESC LIMIT $4",
@@ -122,15 +120,5 @@ pub async fn audit_log(
     .bind(before)
     .bind(limit)
     .fetch_all(store.pool())
-    .await?
-    .into_iter()
-    .map(|r| AuditRow {
-        id: r.get(0),
-        at: r.get(1),
-        actor: r.get(2),
-        action: r.get(3),
-        object: r.get(4),
-        detail: r.get(5),
-    })
-    .collect())
+    .await?)
 }

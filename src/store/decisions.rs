@@ -1,11 +1,9 @@
 //! People's decisions on flags: the append-only history, and storing a new decision.
 
-use sqlx::Row;
-
 use super::{now, Result, Store, StoreError};
 
 /// One decision in a flag's history.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct DecisionRow {
     pub actor: String,
     pub from_status: Option<String>,
@@ -16,21 +14,12 @@ pub struct DecisionRow {
 
 /// The decisions on a flag, oldest first.
 pub async fn decisions(store: &Store, flag_id: i64) -> Result<Vec<DecisionRow>> {
-    Ok(sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT actor, from_status, to_status, note, decided_at FROM decisions WHERE flag_id = $1 ORDER BY id",
     )
     .bind(flag_id)
     .fetch_all(store.pool())
-    .await?
-    .into_iter()
-    .map(|r| DecisionRow {
-        actor: r.get(0),
-        from_status: r.get(1),
-        to_status: r.get(2),
-        note: r.get(3),
-        decided_at: r.get(4),
-    })
-    .collect())
+    .await?)
 }
 
 /// A person's decision on a flag, as validated by `review`.

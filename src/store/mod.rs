@@ -33,6 +33,7 @@ pub mod runs;
 pub mod scope;
 pub mod search;
 pub mod sql;
+pub mod types;
 pub mod users;
 
 use std::time::Duration;

@@ -2,11 +2,9 @@
 //! above it, the filter menus, the generation number its caches key on, and the
 //! monitor's anonymous counts.
 
-use sqlx::Row;
-
-use super::sql::Sql;
-
 use super::scope::Scope;
+use super::sql::Sql;
+use super::types::Truth;
 use super::{Result, Store};
 use crate::review::FlagStatus;
 
@@ -40,7 +38,7 @@ pub struct QueueFilter {
 }
 
 /// One line of the queue. Holds no personal data: no phone, name, text or URL.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct QueueRow {
     pub id: i64,
     pub rule: String,
@@ -51,6 +49,7 @@ pub struct QueueRow {
     pub site_id: String,
     pub first_seen: String,
     pub last_seen: String,
+    #[sqlx(try_from = "Truth")]
     pub escalated: bool,
 }
 
@@ -156,8 +155,9 @@ pub async fn queue_rows(
     // CROSS JOIN keeps SQLite from turning the join around: with the LIMIT bound as a
     // parameter, SQLite 3.46 otherwise scans every flag and probes the page for each.
     let mut q = Sql::new(
-        "SELECT f.id, f.rule, f.strength, f.status, f.municipality_code, m.name, a.site_id,
-                f.first_seen, f.last_seen, CASE WHEN f.escalated_at IS NULL THEN 0 ELSE 1 END
+        "SELECT f.id, f.rule, f.strength, f.status, f.municipality_code,
+                m.name AS municipality_name, a.site_id, f.first_seen, f.last_seen,
+                f.escalated_at IS NOT NULL AS escalated
          FROM (SELECT f.id FROM flags f",
     );
     push_conditions(&mut q, scope, filter, true);
@@ -172,24 +172,7 @@ pub async fn queue_rows(
         store.engine().join_in_order()
     ));
     q.push(order);
-    let rows = q
-        .build()
-        .fetch_all(store.pool())
-        .await?
-        .into_iter()
-        .map(|r| QueueRow {
-            id: r.get(0),
-            rule: r.get(1),
-            strength: r.get(2),
-            status: r.get(3),
-            municipality_code: r.get(4),
-            municipality_name: r.get(5),
-            site_id: r.get(6),
-            first_seen: r.get(7),
-            last_seen: r.get(8),
-            escalated: r.get::<i64, _>(9) != 0,
-        })
-        .collect();
+    let rows = q.build_query_as().fetch_all(store.pool()).await?;
     Ok(rows)
 }
 
@@ -202,13 +185,7 @@ pub async fn status_counts(
     let mut c = Sql::new("SELECT f.status, COUNT(*) FROM flags f");
     push_conditions(&mut c, scope, filter, false);
     c.push(" GROUP BY f.status");
-    let mut per_status: Vec<(String, i64)> = c
-        .build()
-        .fetch_all(store.pool())
-        .await?
-        .into_iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect();
+    let mut per_status: Vec<(String, i64)> = c.build_query_as().fetch_all(store.pool()).await?;
     per_status.sort_by_key(|(s, _)| {
         FlagStatus::ALL
             .iter()
@@ -256,16 +233,13 @@ pub async fn filter_choices(store: &Store, scope: &Scope) -> Result<FilterChoice
     let sites = sqlx::query_scalar("SELECT id FROM sites ORDER BY id")
         .fetch_all(store.pool())
         .await?;
-    let municipalities = sqlx::query(
+    let municipalities = sqlx::query_as(
         // One index probe per municipality, instead of reading every flag.
         "SELECT m.code, m.name FROM municipalities m
          WHERE EXISTS (SELECT 1 FROM flags f WHERE f.municipality_code = m.code) ORDER BY m.name",
     )
     .fetch_all(store.pool())
-    .await?
-    .into_iter()
-    .map(|r| (r.get(0), r.get(1)))
-    .collect();
+    .await?;
     Ok(FilterChoices {
         rules,
         sites,
@@ -287,13 +261,7 @@ async fn scoped_filter_choices(store: &Store, scope: &Scope) -> Result<FilterCho
     let mut q = Sql::new("SELECT code, name FROM municipalities WHERE 1 = 1");
     scope.and_municipality(&mut q, "code");
     q.push(" ORDER BY name");
-    let municipalities = q
-        .build()
-        .fetch_all(store.pool())
-        .await?
-        .into_iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect();
+    let municipalities = q.build_query_as().fetch_all(store.pool()).await?;
     Ok(FilterChoices {
         rules,
         sites,
@@ -310,10 +278,5 @@ pub async fn monitor_counts(store: &Store, scope: &Scope) -> Result<Vec<(String,
     );
     scope.and_flag(&mut q, "f");
     q.push(" GROUP BY 1, 2 ORDER BY 1, 2");
-    Ok(q.build()
-        .fetch_all(store.pool())
-        .await?
-        .into_iter()
-        .map(|r| (r.get(0), r.get(1), r.get(2)))
-        .collect())
+    Ok(q.build_query_as().fetch_all(store.pool()).await?)
 }

@@ -1,14 +1,12 @@
 //! Finding flags: by phone (the timeline of a number across ads), and by search terms.
 
-use sqlx::Row;
-
-use super::sql::Sql;
-
 use super::scope::Scope;
+use super::sql::Sql;
+use super::types::Truth;
 use super::{Result, Store};
 
 /// One capture in the timeline of a phone number.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct PhoneSighting {
     pub captured_at: String,
     pub ad_id: i64,
@@ -18,6 +16,7 @@ pub struct PhoneSighting {
     pub place_text: Option<String>,
     pub municipality_name: Option<String>,
     pub raw: String,
+    #[sqlx(try_from = "Truth")]
     pub obfuscated: bool,
 }
 
@@ -32,7 +31,8 @@ pub async fn phone_timeline(
     e164: &str,
 ) -> Result<Vec<PhoneSighting>> {
     let mut q = Sql::new(
-        "SELECT v.captured_at, a.id, a.site_id, a.url, v.advertiser, v.place_text, m.name, p.raw, CASE WHEN p.obfuscated THEN 1 ELSE 0 END
+        "SELECT v.captured_at, a.id AS ad_id, a.site_id, a.url, v.advertiser, v.place_text,
+                m.name AS municipality_name, p.raw, p.obfuscated
          FROM version_phones p JOIN ad_versions v ON v.id = p.version_id JOIN ads a ON a.id = v.ad_id
          LEFT JOIN municipalities m ON m.code = v.municipality_code
          WHERE p.e164 = ",
@@ -41,22 +41,7 @@ pub async fn phone_timeline(
     scope.and_version(&mut q, "v.id");
     q.push(" ORDER BY v.captured_at DESC, v.id DESC LIMIT ")
         .push_bind(TIMELINE_LIMIT);
-    Ok(q.build()
-        .fetch_all(store.pool())
-        .await?
-        .into_iter()
-        .map(|r| PhoneSighting {
-            captured_at: r.get(0),
-            ad_id: r.get(1),
-            site_id: r.get(2),
-            url: r.get(3),
-            advertiser: r.get(4),
-            place_text: r.get(5),
-            municipality_name: r.get(6),
-            raw: r.get(7),
-            obfuscated: r.get::<i64, _>(8) != 0,
-        })
-        .collect())
+    Ok(q.build_query_as().fetch_all(store.pool()).await?)
 }
 
 /// Ids of the flags `scope` may see on ads that ever carried `e164`.

@@ -86,17 +86,21 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("t.db").display());
         let store = Store::connect(&url).await.unwrap();
-        let (status, yes, no): (FlagStatus, Truth, Truth) =
-            sqlx::query_as("SELECT $1, 1 = 1, 0")
-                .bind(FlagStatus::InReview)
-                .fetch_one(store.pool())
-                .await
-                .unwrap();
+        let (status, yes, no): (FlagStatus, Truth, Truth) = sqlx::query_as("SELECT $1, 1 = 1, 0")
+            .bind(FlagStatus::InReview)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
         assert_eq!((status, yes.0, no.0), (FlagStatus::InReview, true, false));
         let unknown = sqlx::query_scalar::<_, FlagStatus>("SELECT 'bogus'")
             .fetch_one(store.pool())
             .await
             .unwrap_err();
-        assert!(unknown.to_string().contains("unknown flag status \"bogus\""), "{unknown}");
+        assert!(
+            unknown
+                .to_string()
+                .contains("unknown flag status \"bogus\""),
+            "{unknown}"
+        );
     }
 }

@@ -1,12 +1,10 @@
 //! Users and their sessions. Passwords arrive here already hashed (argon2id, see
 //! `web::auth`); sessions are stored by the SHA-256 of their cookie value.
 
-use sqlx::Row;
-
 use super::{now, Result, Store, StoreError};
 
 /// A user as the web layer needs it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct UserRow {
     pub id: i64,
     pub name: String,
@@ -19,18 +17,6 @@ pub struct UserRow {
 
 const USER_COLUMNS: &str =
     "id, name, password_hash, role, municipality_code, created_at, disabled_at";
-
-fn user_at(r: &sqlx::any::AnyRow) -> UserRow {
-    UserRow {
-        id: r.get(0),
-        name: r.get(1),
-        password_hash: r.get(2),
-        role: r.get(3),
-        municipality_code: r.get(4),
-        created_at: r.get(5),
-        disabled_at: r.get(6),
-    }
-}
 
 /// Create a user. A name that exists already (any case) is `StoreError::Conflict`.
 pub async fn create_user(
@@ -76,26 +62,21 @@ pub async fn create_user(
 
 /// The user with this name (case-insensitive), disabled or not.
 pub async fn user_by_name(store: &Store, name: &str) -> Result<Option<UserRow>> {
-    Ok(sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "SELECT {USER_COLUMNS} FROM users WHERE lower(name) = lower($1)"
     ))
     .bind(name)
     .fetch_optional(store.pool())
-    .await?
-    .as_ref()
-    .map(user_at))
+    .await?)
 }
 
 /// Every user, by name.
 pub async fn list_users(store: &Store, scope: &super::scope::Scope) -> Result<Vec<UserRow>> {
     scope.require_staff()?;
     Ok(
-        sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY name"))
+        sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY name"))
             .fetch_all(store.pool())
-            .await?
-            .iter()
-            .map(user_at)
-            .collect(),
+            .await?,
     )
 }
 
@@ -118,8 +99,9 @@ pub async fn disable_user(store: &Store, id: i64) -> Result<bool> {
 }
 
 /// A live session with its user.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SessionRow {
+    #[sqlx(flatten)]
     pub user: UserRow,
     pub csrf: String,
     pub last_seen: String,
@@ -153,7 +135,7 @@ pub async fn create_session(
 
 /// The session with this token hash and its (enabled) user; expiry is the caller's call.
 pub async fn session(store: &Store, token_sha256: &str) -> Result<Option<SessionRow>> {
-    let row = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT u.id, u.name, u.password_hash, u.role, u.municipality_code, u.created_at, u.disabled_at,
                 s.csrf, s.last_seen, s.expires_at
          FROM sessions s JOIN users u ON u.id = s.user_id
@@ -161,13 +143,7 @@ pub async fn session(store: &Store, token_sha256: &str) -> Result<Option<Session
     )
     .bind(token_sha256)
     .fetch_optional(store.pool())
-    .await?;
-    Ok(row.map(|r| SessionRow {
-        user: user_at(&r),
-        csrf: r.get(7),
-        last_seen: r.get(8),
-        expires_at: r.get(9),
-    }))
+    .await?)
 }
 
 /// Mark a session as used now.
