@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use super::sql::Sql;
 
@@ -72,7 +72,7 @@ pub async fn insert_fetch_in(conn: &mut AnyConnection, f: &NewFetch) -> Result<i
 }
 
 /// One evidence record the database refers to, with the URL it was fetched for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct StoredEvidence {
     pub fetch_id: i64,
     pub url: String,
@@ -103,26 +103,15 @@ pub async fn evidence_after(
     after_fetch_id: i64,
     limit: i64,
 ) -> Result<Vec<StoredEvidence>> {
-    let rows = sqlx::query(
-        "SELECT id, url, warc_file, COALESCE(warc_offset, -1), COALESCE(warc_length, -1), body_sha256,
-         warc_record_sha256 FROM fetches WHERE warc_file IS NOT NULL AND id > $1 ORDER BY id LIMIT $2",
+    Ok(sqlx::query_as(
+        "SELECT id AS fetch_id, url, warc_file AS file, COALESCE(warc_offset, -1) AS offset,
+                COALESCE(warc_length, -1) AS length, body_sha256, warc_record_sha256 AS record_sha256
+         FROM fetches WHERE warc_file IS NOT NULL AND id > $1 ORDER BY id LIMIT $2",
     )
     .bind(after_fetch_id)
     .bind(limit)
     .fetch_all(store.pool())
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| StoredEvidence {
-            fetch_id: r.get(0),
-            url: r.get(1),
-            file: r.get(2),
-            offset: r.get(3),
-            length: r.get(4),
-            body_sha256: r.get(5),
-            record_sha256: r.get(6),
-        })
-        .collect())
+    .await?)
 }
 
 /// What storing an ad page did.
@@ -134,7 +123,7 @@ pub enum AdOutcome {
 }
 
 /// HTTP validators of an ad's last full answer, sent back in a conditional GET.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
 pub struct Validators {
     pub etag: Option<String>,
     pub last_modified: Option<String>,
@@ -186,7 +175,7 @@ pub async fn record_ad_in(
     validators: &Validators,
 ) -> Result<AdOutcome> {
     let hash = page.content_hash();
-    let existing = sqlx::query(
+    let existing: Option<(i64, Option<String>)> = sqlx::query_as(
         "SELECT a.id, v.content_sha256 FROM ads a LEFT JOIN ad_versions v ON v.id = a.current_version_id
          WHERE a.site_id = $1 AND a.external_id = $2",
     )
@@ -195,9 +184,7 @@ pub async fn record_ad_in(
     .fetch_optional(&mut *tx)
     .await?;
     let (ad_id, outcome) = match existing {
-        Some(r) => {
-            let id: i64 = r.get(0);
-            let current: Option<String> = r.get(1);
+        Some((id, current)) => {
             sqlx::query(
                 "UPDATE ads SET last_seen = $1, url = $2, removed_at = NULL, missed_runs = 0, etag = $3,
                  last_modified = $4 WHERE id = $5",
@@ -317,17 +304,14 @@ pub async fn record_ad_in(
 
 /// The validators of the ad last fetched from `url`, if it had any.
 pub async fn validators(store: &Store, site_id: &str, url: &str) -> Result<Validators> {
-    let row = sqlx::query(
+    let row: Option<Validators> = sqlx::query_as(
         "SELECT etag, last_modified FROM ads WHERE site_id = $1 AND url = $2 ORDER BY last_seen DESC LIMIT 1",
     )
     .bind(site_id)
     .bind(url)
     .fetch_optional(store.pool())
     .await?;
-    Ok(row.map_or_else(Validators::default, |r| Validators {
-        etag: r.get(0),
-        last_modified: r.get(1),
-    }))
+    Ok(row.unwrap_or_default())
 }
 
 /// A 304 Not Modified: the ad at `url` is still there, unchanged. `false` when no ad
@@ -360,14 +344,14 @@ pub async fn mark_missing(
     remove_after: u32,
 ) -> Result<i64> {
     let mut tx = store.pool().begin().await?;
-    let rows = sqlx::query("SELECT id, url FROM ads WHERE site_id = $1 AND removed_at IS NULL")
-        .bind(site_id)
-        .fetch_all(&mut *tx)
-        .await?;
+    let rows: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, url FROM ads WHERE site_id = $1 AND removed_at IS NULL")
+            .bind(site_id)
+            .fetch_all(&mut *tx)
+            .await?;
     let at = now();
     let mut removed = 0;
-    for r in rows {
-        let (id, url): (i64, String) = (r.get(0), r.get(1));
+    for (id, url) in rows {
         if linked.contains(&url) {
             continue;
         }
@@ -403,7 +387,7 @@ pub async fn mark_missing(
 }
 
 /// The facts of an ad's current version that the rules judge.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CurrentAd {
     pub ad_id: i64,
     pub site_id: String,
@@ -413,59 +397,47 @@ pub struct CurrentAd {
     pub captured_at: String,
     pub body_sha256: Option<String>,
     pub municipality_code: Option<String>,
+    #[sqlx(skip)]
     pub phones: Vec<String>,
     /// (as written, normalised)
+    #[sqlx(skip)]
     pub licence_numbers: Vec<(String, String)>,
 }
 
 /// Every ad that is not removed, with its current version's extraction.
 pub async fn current_ads(store: &Store) -> Result<Vec<CurrentAd>> {
-    let rows = sqlx::query(
-        "SELECT a.id, a.site_id, a.url, v.id, v.fetch_id, v.captured_at, f.body_sha256, v.municipality_code
+    let mut ads: Vec<CurrentAd> = sqlx::query_as(
+        "SELECT a.id AS ad_id, a.site_id, a.url, v.id AS version_id, v.fetch_id, v.captured_at,
+                f.body_sha256, v.municipality_code
          FROM ads a JOIN ad_versions v ON v.id = a.current_version_id JOIN fetches f ON f.id = v.fetch_id
          WHERE a.removed_at IS NULL ORDER BY a.id",
     )
     .fetch_all(store.pool())
     .await?;
-    let mut ads: Vec<CurrentAd> = rows
-        .into_iter()
-        .map(|r| CurrentAd {
-            ad_id: r.get(0),
-            site_id: r.get(1),
-            url: r.get(2),
-            version_id: r.get(3),
-            fetch_id: r.get(4),
-            captured_at: r.get(5),
-            body_sha256: r.get(6),
-            municipality_code: r.get(7),
-            phones: Vec::new(),
-            licence_numbers: Vec::new(),
-        })
-        .collect();
     let index: std::collections::HashMap<i64, usize> = ads
         .iter()
         .enumerate()
         .map(|(i, a)| (a.version_id, i))
         .collect();
-    let phones = sqlx::query(
+    let phones: Vec<(i64, String)> = sqlx::query_as(
         "SELECT p.version_id, p.e164 FROM version_phones p JOIN ads a ON a.current_version_id = p.version_id ORDER BY p.rowid",
     )
     .fetch_all(store.pool())
     .await?;
-    for r in phones {
-        if let Some(&i) = index.get(&r.get::<i64, _>(0)) {
-            ads[i].phones.push(r.get(1));
+    for (version, e164) in phones {
+        if let Some(&i) = index.get(&version) {
+            ads[i].phones.push(e164);
         }
     }
-    let numbers = sqlx::query(
+    let numbers: Vec<(i64, String, String)> = sqlx::query_as(
         "SELECT n.version_id, n.value, n.normalized FROM version_numbers n JOIN ads a ON a.current_version_id = n.version_id
          WHERE n.kind = 'licence' ORDER BY n.rowid",
     )
     .fetch_all(store.pool())
     .await?;
-    for r in numbers {
-        if let Some(&i) = index.get(&r.get::<i64, _>(0)) {
-            ads[i].licence_numbers.push((r.get(1), r.get(2)));
+    for (version, value, normalized) in numbers {
+        if let Some(&i) = index.get(&version) {
+            ads[i].licence_numbers.push((value, normalized));
         }
     }
     Ok(ads)
@@ -481,7 +453,7 @@ pub async fn count_ads(store: &Store) -> Result<i64> {
 }
 
 /// An ad with every stored version, for `/ads/{id}`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AdDetail {
     pub id: i64,
     pub site_id: String,
@@ -489,17 +461,22 @@ pub struct AdDetail {
     pub first_seen: String,
     pub last_seen: String,
     pub removed_at: Option<String>,
+    #[sqlx(skip)]
     pub versions: Vec<AdVersionRow>,
+    #[sqlx(skip)]
     pub flag_ids: Vec<i64>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AdVersionRow {
+    #[sqlx(rename = "id")]
+    version_id: i64,
     pub captured_at: String,
     pub title: Option<String>,
     pub body: Option<String>,
     pub advertiser: Option<String>,
     pub place_text: Option<String>,
+    #[sqlx(skip)]
     pub phones: Vec<String>,
 }
 
@@ -514,7 +491,8 @@ pub async fn ad_detail(store: &Store, scope: &Scope, id: i64) -> Result<Option<A
     );
     q.push_bind(id);
     scope.and_ad(&mut q, "a.id");
-    let Some(a) = q.build().fetch_optional(store.pool()).await? else {
+    let Some(mut ad): Option<AdDetail> = q.build_query_as().fetch_optional(store.pool()).await?
+    else {
         return Ok(None);
     };
     let mut q = Sql::new(
@@ -525,36 +503,19 @@ pub async fn ad_detail(store: &Store, scope: &Scope, id: i64) -> Result<Option<A
     scope.and_version(&mut q, "v.id");
     q.push(" ORDER BY v.captured_at DESC, v.id DESC LIMIT ")
         .push_bind(VERSIONS_LIMIT);
-    let mut versions = Vec::new();
-    for v in q.build().fetch_all(store.pool()).await? {
-        let phones = sqlx::query_scalar(
+    ad.versions = q.build_query_as().fetch_all(store.pool()).await?;
+    for v in &mut ad.versions {
+        v.phones = sqlx::query_scalar(
             "SELECT e164 FROM version_phones WHERE version_id = $1 ORDER BY rowid",
         )
-        .bind(v.get::<i64, _>(0))
+        .bind(v.version_id)
         .fetch_all(store.pool())
         .await?;
-        versions.push(AdVersionRow {
-            captured_at: v.get(1),
-            title: v.get(2),
-            body: v.get(3),
-            advertiser: v.get(4),
-            place_text: v.get(5),
-            phones,
-        });
     }
     let mut q = Sql::new("SELECT f.id FROM flags f WHERE f.ad_id = ");
     q.push_bind(id);
     scope.and_flag(&mut q, "f");
     q.push(" ORDER BY f.id");
-    let flag_ids = q.build_query_scalar().fetch_all(store.pool()).await?;
-    Ok(Some(AdDetail {
-        id: a.get(0),
-        site_id: a.get(1),
-        url: a.get(2),
-        first_seen: a.get(3),
-        last_seen: a.get(4),
-        removed_at: a.get(5),
-        versions,
-        flag_ids,
-    }))
+    ad.flag_ids = q.build_query_scalar().fetch_all(store.pool()).await?;
+    Ok(Some(ad))
 }

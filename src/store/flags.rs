@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 
 use serde::Serialize;
-use sqlx::Row;
 
 use super::{now, Result, Store};
 use crate::review::FlagStatus;
@@ -33,16 +32,18 @@ pub struct Reconciled {
 }
 
 /// The newest flag of one ad and rule: the one no other flag follows.
+#[derive(sqlx::FromRow)]
 struct CurrentFlag {
+    rule: String,
     id: i64,
-    status: String,
+    status: FlagStatus,
     resolved_at: Option<String>,
     version_id: i64,
 }
 
 impl CurrentFlag {
     fn decided(&self) -> bool {
-        FlagStatus::parse(&self.status).is_some_and(FlagStatus::is_decided)
+        self.status.is_decided()
     }
 }
 
@@ -64,7 +65,7 @@ pub async fn reconcile(
 ) -> Result<Reconciled> {
     let mut tx = store.pool().begin().await?;
     let at = now();
-    let existing: HashMap<String, CurrentFlag> = sqlx::query(
+    let existing: HashMap<String, CurrentFlag> = sqlx::query_as::<_, CurrentFlag>(
         "SELECT f.rule, f.id, f.status, f.resolved_at, f.version_id FROM flags f
          WHERE f.ad_id = $1 AND NOT EXISTS (SELECT 1 FROM flags g WHERE g.follows_flag_id = f.id)",
     )
@@ -72,17 +73,7 @@ pub async fn reconcile(
     .fetch_all(&mut *tx)
     .await?
     .into_iter()
-    .map(|r| {
-        (
-            r.get(0),
-            CurrentFlag {
-                id: r.get(1),
-                status: r.get(2),
-                resolved_at: r.get(3),
-                version_id: r.get(4),
-            },
-        )
-    })
+    .map(|f| (f.rule.clone(), f))
     .collect();
     let mut out = Reconciled::default();
     for f in findings {
@@ -129,7 +120,7 @@ pub async fn reconcile(
                 .execute(&mut *tx)
                 .await?;
                 if cur.resolved_at.is_some() {
-                    let to = if cur.status == "resolved" {
+                    let to = if cur.status == FlagStatus::Resolved {
                         "new"
                     } else {
                         cur.status.as_str()
@@ -138,7 +129,7 @@ pub async fn reconcile(
                     decide(
                         &mut tx,
                         cur.id,
-                        Some(&cur.status),
+                        Some(cur.status.as_str()),
                         to,
                         "De oorzaak is teruggekeerd; signaal heropend",
                         &at,
@@ -179,9 +170,17 @@ pub async fn reconcile(
             .bind(cur.id)
             .execute(&mut *tx)
             .await?;
-        if FlagStatus::parse(&cur.status).is_some_and(FlagStatus::is_open) {
+        if cur.status.is_open() {
             set_status(&mut tx, cur.id, "resolved").await?;
-            decide(&mut tx, cur.id, Some(&cur.status), "resolved", &reason, &at).await?;
+            decide(
+                &mut tx,
+                cur.id,
+                Some(cur.status.as_str()),
+                "resolved",
+                &reason,
+                &at,
+            )
+            .await?;
         }
         out.resolved += 1;
     }
@@ -315,11 +314,27 @@ pub struct FlagFilter {
     pub rule: Option<String>,
 }
 
+/// A flag of the listing as stored, before its phones and numbers are added.
+#[derive(sqlx::FromRow)]
+struct ListedFlag {
+    id: i64,
+    rule: String,
+    strength: i64,
+    status: String,
+    ad_url: String,
+    site: String,
+    municipality_code: Option<String>,
+    explanation: String,
+    first_seen: String,
+    last_seen: String,
+    version_id: i64,
+}
+
 /// Flags matching the filter, strongest first, then newest.
 pub async fn list(store: &Store, filter: &FlagFilter) -> Result<Vec<FlagView>> {
-    let rows = sqlx::query(
-        "SELECT f.id, f.rule, f.strength, f.status, a.url, a.site_id, f.municipality_code, f.explanation,
-                f.first_seen, f.last_seen, f.version_id
+    let rows: Vec<ListedFlag> = sqlx::query_as(
+        "SELECT f.id, f.rule, f.strength, f.status, a.url AS ad_url, a.site_id AS site,
+                f.municipality_code, f.explanation, f.first_seen, f.last_seen, f.version_id
          FROM flags f JOIN ads a ON a.id = f.ad_id
          WHERE ($1 IS NULL OR f.status = $1) AND ($2 IS NULL OR f.municipality_code = $2) AND ($3 IS NULL OR f.rule = $3)
          ORDER BY f.strength DESC, f.id",
@@ -331,7 +346,7 @@ pub async fn list(store: &Store, filter: &FlagFilter) -> Result<Vec<FlagView>> {
     .await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        let version: i64 = r.get(10);
+        let version = r.version_id;
         let phones = sqlx::query_scalar(
             "SELECT e164 FROM version_phones WHERE version_id = $1 ORDER BY rowid",
         )
@@ -345,18 +360,18 @@ pub async fn list(store: &Store, filter: &FlagFilter) -> Result<Vec<FlagView>> {
         .fetch_all(store.pool())
         .await?;
         out.push(FlagView {
-            id: r.get(0),
-            rule: r.get(1),
-            strength: r.get(2),
-            status: r.get(3),
-            ad_url: r.get(4),
-            site: r.get(5),
-            municipality_code: r.get(6),
+            id: r.id,
+            rule: r.rule,
+            strength: r.strength,
+            status: r.status,
+            ad_url: r.ad_url,
+            site: r.site,
+            municipality_code: r.municipality_code,
             phones,
             licence_numbers,
-            explanation: r.get(7),
-            first_seen: r.get(8),
-            last_seen: r.get(9),
+            explanation: r.explanation,
+            first_seen: r.first_seen,
+            last_seen: r.last_seen,
         });
     }
     Ok(out)
@@ -364,33 +379,20 @@ pub async fn list(store: &Store, filter: &FlagFilter) -> Result<Vec<FlagView>> {
 
 /// Open (not resolved) flags per rule, most first.
 pub async fn open_per_rule(store: &Store) -> Result<Vec<(String, i64)>> {
-    Ok(sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT rule, COUNT(*) c FROM flags WHERE resolved_at IS NULL GROUP BY rule ORDER BY c DESC, rule",
     )
     .fetch_all(store.pool())
-    .await?
-    .into_iter()
-    .map(|r| (r.get(0), r.get(1)))
-    .collect())
+    .await?)
 }
 
 /// Open (not resolved) flags per municipality: (code, name, count), most first.
 pub async fn open_per_municipality(store: &Store) -> Result<Vec<(Option<String>, String, i64)>> {
-    Ok(sqlx::query(
-        "SELECT f.municipality_code, m.name, COUNT(*) c FROM flags f
+    Ok(sqlx::query_as(
+        "SELECT f.municipality_code, COALESCE(m.name, 'onbekende gemeente'), COUNT(*) c FROM flags f
          LEFT JOIN municipalities m ON m.code = f.municipality_code
          WHERE f.resolved_at IS NULL GROUP BY f.municipality_code, m.name ORDER BY c DESC, m.name",
     )
     .fetch_all(store.pool())
-    .await?
-    .into_iter()
-    .map(|r| {
-        let name: Option<String> = r.get(1);
-        (
-            r.get(0),
-            name.unwrap_or_else(|| "onbekende gemeente".into()),
-            r.get(2),
-        )
-    })
-    .collect())
+    .await?)
 }

@@ -1,8 +1,6 @@
 //! Municipalities and places: the gazetteer tables, seeded from the embedded table and
 //! refreshed by `webwacht places import`.
 
-use sqlx::Row;
-
 use super::{now, Result, Store};
 use crate::extract::gazetteer::{self, Municipality, PlaceRow};
 use crate::extract::Gazetteer;
@@ -72,22 +70,23 @@ pub async fn replace(
 
 /// Build the lookup from the tables.
 pub async fn load(store: &Store) -> Result<Gazetteer> {
-    let municipalities = sqlx::query("SELECT code, name FROM municipalities ORDER BY code")
-        .fetch_all(store.pool())
-        .await?
+    let municipalities: Vec<(String, String)> =
+        sqlx::query_as("SELECT code, name FROM municipalities ORDER BY code")
+            .fetch_all(store.pool())
+            .await?;
+    let places: Vec<(String, String)> =
+        sqlx::query_as("SELECT name, municipality_code FROM places ORDER BY id")
+            .fetch_all(store.pool())
+            .await?;
+    let municipalities = municipalities
         .into_iter()
-        .map(|r| Municipality {
-            code: r.get(0),
-            name: r.get(1),
-        })
+        .map(|(code, name)| Municipality { code, name })
         .collect();
-    let places = sqlx::query("SELECT name, municipality_code FROM places ORDER BY id")
-        .fetch_all(store.pool())
-        .await?
+    let places = places
         .into_iter()
-        .map(|r| PlaceRow {
-            name: r.get(0),
-            municipality_code: r.get(1),
+        .map(|(name, municipality_code)| PlaceRow {
+            name,
+            municipality_code,
         })
         .collect();
     Ok(Gazetteer::new(municipalities, places))
@@ -101,11 +100,10 @@ pub async fn info(store: &Store) -> Result<(i64, i64, String, String)> {
     let p: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM places")
         .fetch_one(store.pool())
         .await?;
-    let row = sqlx::query("SELECT source, vintage FROM gazetteer_meta WHERE id = 1")
-        .fetch_optional(store.pool())
-        .await?;
-    let (source, vintage) = row
-        .map(|r| (r.get(0), r.get(1)))
-        .unwrap_or_else(|| ("-".into(), "-".into()));
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT source, vintage FROM gazetteer_meta WHERE id = 1")
+            .fetch_optional(store.pool())
+            .await?;
+    let (source, vintage) = row.unwrap_or_else(|| ("-".into(), "-".into()));
     Ok((m, p, source, vintage))
 }

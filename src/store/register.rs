@@ -1,13 +1,13 @@
 //! Register snapshots: store an import in one transaction, load the newest snapshot.
 
 use chrono::NaiveDate;
-use sqlx::Row;
+use std::collections::HashMap;
 
-use super::{now, Result, Store};
+use super::{now, Result, Store, StoreError};
 use crate::register::model::{BusinessType, Licence, LicenceRegister, LicenceStatus, Registration};
 
 /// What was stored for one import.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Snapshot {
     pub id: i64,
     pub kind: String,
@@ -122,70 +122,108 @@ pub async fn insert_registrations(
 
 /// All snapshots, newest first.
 pub async fn snapshots(store: &Store) -> Result<Vec<Snapshot>> {
-    let rows = sqlx::query(
-        "SELECT id, kind, file_name, sha256, row_count, imported_at FROM register_snapshots ORDER BY id DESC",
-    )
+    Ok(sqlx::query_as(&format!(
+        "SELECT {SNAPSHOT_COLUMNS} FROM register_snapshots s ORDER BY s.id DESC"
+    ))
     .fetch_all(store.pool())
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Snapshot {
-            id: r.get(0),
-            kind: r.get(1),
-            file_name: r.get(2),
-            sha256: r.get(3),
-            row_count: r.get(4),
-            imported_at: r.get(5),
+    .await?)
+}
+
+/// A licence row as stored (dates as `YYYY-MM-DD` text).
+#[derive(Debug, sqlx::FromRow)]
+struct LicenceRow {
+    licence_number: String,
+    normalized: String,
+    holder: String,
+    business_type: BusinessType,
+    municipality_code: String,
+    address: Option<String>,
+    valid_from: String,
+    valid_until: Option<String>,
+    status: LicenceStatus,
+}
+
+const LICENCE_COLUMNS: &str = "l.licence_number, l.normalized, l.holder, l.business_type, \
+     l.municipality_code, l.address, l.valid_from, l.valid_until, l.status";
+
+impl LicenceRow {
+    fn into_licence(self, phones: Vec<String>) -> Result<Licence> {
+        Ok(Licence {
+            licence_number: self.licence_number,
+            normalized: self.normalized,
+            holder: self.holder,
+            business_type: self.business_type,
+            municipality_code: self.municipality_code,
+            phones,
+            address: self.address,
+            valid_from: day(&self.valid_from)?,
+            valid_until: self.valid_until.as_deref().map(day).transpose()?,
+            status: self.status,
         })
-        .collect())
+    }
+}
+
+/// A registration row as stored.
+#[derive(Debug, sqlx::FromRow)]
+struct RegistrationRow {
+    registration_number: String,
+    normalized: String,
+    valid_from: String,
+    valid_until: Option<String>,
+    status: LicenceStatus,
+}
+
+impl RegistrationRow {
+    fn into_registration(self) -> Result<Registration> {
+        Ok(Registration {
+            registration_number: self.registration_number,
+            normalized: self.normalized,
+            valid_from: day(&self.valid_from)?,
+            valid_until: self.valid_until.as_deref().map(day).transpose()?,
+            status: self.status,
+        })
+    }
+}
+
+/// A stored day (`YYYY-MM-DD`); anything else is damage, reported as such.
+fn day(s: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|e| StoreError::Integrity(format!("datum {s:?} in het register: {e}")))
 }
 
 /// The newest licence snapshot, indexed for matching (empty when none was imported).
 pub async fn newest_licences(store: &Store) -> Result<LicenceRegister> {
-    let snap = sqlx::query("SELECT id, imported_at FROM register_snapshots WHERE kind = 'licences' ORDER BY id DESC LIMIT 1")
-        .fetch_optional(store.pool())
-        .await?;
-    let Some(snap) = snap else {
+    let snap: Option<(i64, String)> = sqlx::query_as(
+        "SELECT id, imported_at FROM register_snapshots WHERE kind = 'licences' ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_optional(store.pool())
+    .await?;
+    let Some((id, imported_at)) = snap else {
         return Ok(LicenceRegister::default());
     };
-    let id: i64 = snap.get(0);
-    let imported_at: String = snap.get(1);
-    let phone_rows = sqlx::query(
+    let phone_rows: Vec<(String, String)> = sqlx::query_as(
         "SELECT normalized, e164 FROM licence_phones WHERE snapshot_id = $1 ORDER BY rowid",
     )
     .bind(id)
     .fetch_all(store.pool())
     .await?;
-    let mut phones: std::collections::HashMap<String, Vec<String>> = Default::default();
-    for r in phone_rows {
-        phones.entry(r.get(0)).or_default().push(r.get(1));
+    let mut phones: HashMap<String, Vec<String>> = HashMap::new();
+    for (normalized, e164) in phone_rows {
+        phones.entry(normalized).or_default().push(e164);
     }
-    let rows = sqlx::query(
-        "SELECT licence_number, normalized, holder, business_type, municipality_code, address,
-                valid_from, valid_until, status
-         FROM licences WHERE snapshot_id = $1",
-    )
+    let rows: Vec<LicenceRow> = sqlx::query_as(&format!(
+        "SELECT {LICENCE_COLUMNS} FROM licences l WHERE l.snapshot_id = $1"
+    ))
     .bind(id)
     .fetch_all(store.pool())
     .await?;
     let licences = rows
         .into_iter()
         .map(|r| {
-            let normalized: String = r.get(1);
-            Licence {
-                licence_number: r.get(0),
-                phones: phones.remove(&normalized).unwrap_or_default(),
-                normalized,
-                holder: r.get(2),
-                business_type: BusinessType::parse(r.get(3)).unwrap_or(BusinessType::Other),
-                municipality_code: r.get(4),
-                address: r.get(5),
-                valid_from: date(r.get(6)).unwrap_or_default(),
-                valid_until: date(r.get(7)),
-                status: LicenceStatus::parse(r.get(8)).unwrap_or(LicenceStatus::Expired),
-            }
+            let p = phones.remove(&r.normalized).unwrap_or_default();
+            r.into_licence(p)
         })
-        .collect();
+        .collect::<Result<Vec<_>>>()?;
     Ok(LicenceRegister::new(Some(id), Some(imported_at), licences))
 }
 
@@ -198,27 +236,19 @@ pub enum Entry {
 
 const SNAPSHOT_COLUMNS: &str = "s.id, s.kind, s.file_name, s.sha256, s.row_count, s.imported_at";
 
-fn snapshot_at(r: &sqlx::any::AnyRow, at: usize) -> Snapshot {
-    Snapshot {
-        id: r.get(at),
-        kind: r.get(at + 1),
-        file_name: r.get(at + 2),
-        sha256: r.get(at + 3),
-        row_count: r.get(at + 4),
-        imported_at: r.get(at + 5),
-    }
-}
-
-fn date(s: Option<String>) -> Option<NaiveDate> {
-    s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
+#[derive(sqlx::FromRow)]
+struct Found<T> {
+    #[sqlx(flatten)]
+    row: T,
+    #[sqlx(flatten)]
+    snapshot: Snapshot,
 }
 
 /// The entry with this number (normalized) in the newest licence snapshot, else in the
 /// newest registration snapshot: what matching uses now.
 pub async fn find(store: &Store, normalized: &str) -> Result<Option<Entry>> {
-    let licence = sqlx::query(&format!(
-        "SELECT l.licence_number, l.normalized, l.holder, l.business_type, l.municipality_code,
-                l.address, l.valid_from, l.valid_until, l.status, {SNAPSHOT_COLUMNS}
+    let licence: Option<Found<LicenceRow>> = sqlx::query_as(&format!(
+        "SELECT {LICENCE_COLUMNS}, {SNAPSHOT_COLUMNS}
          FROM licences l JOIN register_snapshots s ON s.id = l.snapshot_id
          WHERE l.normalized = $1
            AND l.snapshot_id = (SELECT MAX(id) FROM register_snapshots WHERE kind = 'licences')"
@@ -226,8 +256,7 @@ pub async fn find(store: &Store, normalized: &str) -> Result<Option<Entry>> {
     .bind(normalized)
     .fetch_optional(store.pool())
     .await?;
-    if let Some(r) = licence {
-        let snapshot = snapshot_at(&r, 9);
+    if let Some(Found { row, snapshot }) = licence {
         let phones = sqlx::query_scalar(
             "SELECT e164 FROM licence_phones WHERE snapshot_id = $1 AND normalized = $2 ORDER BY rowid",
         )
@@ -235,21 +264,9 @@ pub async fn find(store: &Store, normalized: &str) -> Result<Option<Entry>> {
         .bind(normalized)
         .fetch_all(store.pool())
         .await?;
-        let licence = Licence {
-            licence_number: r.get(0),
-            normalized: r.get(1),
-            holder: r.get(2),
-            business_type: BusinessType::parse(r.get(3)).unwrap_or(BusinessType::Other),
-            municipality_code: r.get(4),
-            phones,
-            address: r.get(5),
-            valid_from: date(r.get(6)).unwrap_or_default(),
-            valid_until: date(r.get(7)),
-            status: LicenceStatus::parse(r.get(8)).unwrap_or(LicenceStatus::Expired),
-        };
-        return Ok(Some(Entry::Licence(licence, snapshot)));
+        return Ok(Some(Entry::Licence(row.into_licence(phones)?, snapshot)));
     }
-    let registration = sqlx::query(&format!(
+    let registration: Option<Found<RegistrationRow>> = sqlx::query_as(&format!(
         "SELECT r.registration_number, r.normalized, r.valid_from, r.valid_until, r.status,
                 {SNAPSHOT_COLUMNS}
          FROM registrations r JOIN register_snapshots s ON s.id = r.snapshot_id
@@ -259,22 +276,15 @@ pub async fn find(store: &Store, normalized: &str) -> Result<Option<Entry>> {
     .bind(normalized)
     .fetch_optional(store.pool())
     .await?;
-    Ok(registration.map(|r| {
-        let registration = Registration {
-            registration_number: r.get(0),
-            normalized: r.get(1),
-            valid_from: date(r.get(2)).unwrap_or_default(),
-            valid_until: date(r.get(3)),
-            status: LicenceStatus::parse(r.get(4)).unwrap_or(LicenceStatus::Expired),
-        };
-        Entry::Registration(registration, snapshot_at(&r, 5))
-    }))
+    registration
+        .map(|Found { row, snapshot }| Ok(Entry::Registration(row.into_registration()?, snapshot)))
+        .transpose()
 }
 
 /// The older snapshots that hold this number (normalized), newest first: where a number
 /// that is no longer in the register came from.
 pub async fn older_snapshots_with(store: &Store, normalized: &str) -> Result<Vec<Snapshot>> {
-    let rows = sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "SELECT {SNAPSHOT_COLUMNS} FROM register_snapshots s
          WHERE s.id IN (SELECT snapshot_id FROM licences WHERE normalized = $1
                         UNION SELECT snapshot_id FROM registrations WHERE normalized = $2)
@@ -283,6 +293,5 @@ pub async fn older_snapshots_with(store: &Store, normalized: &str) -> Result<Vec
     .bind(normalized)
     .bind(normalized)
     .fetch_all(store.pool())
-    .await?;
-    Ok(rows.iter().map(|r| snapshot_at(r, 0)).collect())
+    .await?)
 }

@@ -1,14 +1,14 @@
 //! Crawl runs: their counters, the persistent frontier that lets a killed run resume,
 //! selector health per run and per site.
 
-use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
+use super::types::Truth;
 use super::{now, Result, Store};
 
 /// Counters of one crawl run. Saved with every finished page, so a resumed run goes on
 /// counting where the killed one stopped.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
 pub struct RunStats {
     /// Requests for pages (listings and ads), robots.txt not included.
     pub pages: i64,
@@ -30,26 +30,17 @@ pub struct RunStats {
     pub listing_errors: i64,
 }
 
-/// The counter columns, selected in [`RunStats`] field order from column `first` on.
+/// The counter columns, by [`RunStats`]'s field names.
 const STATS_COLUMNS: &str =
     "pages, ads_seen, ads_new, ads_changed, ads_removed, ads_not_modified, \
      ads_parsed, empty_title, empty_body, robots_blocked, errors, listing_errors";
 
-fn stats_at(r: &AnyRow, first: usize) -> RunStats {
-    RunStats {
-        pages: r.get(first),
-        ads_seen: r.get(first + 1),
-        ads_new: r.get(first + 2),
-        ads_changed: r.get(first + 3),
-        ads_removed: r.get(first + 4),
-        ads_not_modified: r.get(first + 5),
-        ads_parsed: r.get(first + 6),
-        empty_title: r.get(first + 7),
-        empty_body: r.get(first + 8),
-        robots_blocked: r.get(first + 9),
-        errors: r.get(first + 10),
-        listing_errors: r.get(first + 11),
-    }
+/// An unfinished run with its counters.
+#[derive(sqlx::FromRow)]
+struct Unfinished {
+    id: i64,
+    #[sqlx(flatten)]
+    stats: RunStats,
 }
 
 /// A run to work on: new, or an unfinished one picked up again.
@@ -62,10 +53,12 @@ pub struct OpenRun {
 }
 
 /// A URL of a run's frontier.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct FrontierEntry {
     pub url: String,
+    #[sqlx(try_from = "Truth")]
     pub is_ad: bool,
+    #[sqlx(try_from = "Truth")]
     pub done: bool,
 }
 
@@ -76,13 +69,12 @@ pub async fn open_run(store: &Store, site_id: &str) -> Result<OpenRun> {
         "SELECT id, {STATS_COLUMNS} FROM crawl_runs
          WHERE site_id = $1 AND status = 'running' ORDER BY id DESC LIMIT 1"
     );
-    let unfinished = sqlx::query(&sql)
+    let unfinished: Option<Unfinished> = sqlx::query_as(&sql)
         .bind(site_id)
         .fetch_optional(&mut *tx)
         .await?;
     let run = match unfinished {
-        Some(r) => {
-            let id: i64 = r.get(0);
+        Some(Unfinished { id, stats }) => {
             sqlx::query("UPDATE crawl_runs SET resumed = resumed + 1 WHERE id = $1")
                 .bind(id)
                 .execute(&mut *tx)
@@ -90,7 +82,7 @@ pub async fn open_run(store: &Store, site_id: &str) -> Result<OpenRun> {
             OpenRun {
                 id,
                 resumed: true,
-                stats: stats_at(&r, 1),
+                stats,
             }
         }
         None => OpenRun {
@@ -122,19 +114,12 @@ pub async fn start_run(store: &Store, site_id: &str) -> Result<i64> {
 
 /// The run's frontier in discovery order.
 pub async fn frontier(store: &Store, run_id: i64) -> Result<Vec<FrontierEntry>> {
-    let rows =
-        sqlx::query("SELECT url, kind, done FROM crawl_frontier WHERE run_id = $1 ORDER BY seq")
-            .bind(run_id)
-            .fetch_all(store.pool())
-            .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| FrontierEntry {
-            url: r.get(0),
-            is_ad: r.get::<String, _>(1) == "ad",
-            done: r.get::<i64, _>(2) != 0,
-        })
-        .collect())
+    Ok(sqlx::query_as(
+        "SELECT url, kind = 'ad' AS is_ad, done FROM crawl_frontier WHERE run_id = $1 ORDER BY seq",
+    )
+    .bind(run_id)
+    .fetch_all(store.pool())
+    .await?)
 }
 
 /// Add URLs to the frontier (known ones are left alone).
@@ -273,49 +258,42 @@ pub async fn previous_ad_counts(
 }
 
 /// One site with its health and last run, for `webwacht sites`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SiteStatus {
     pub id: String,
     pub name: String,
     pub health: String,
     pub health_message: Option<String>,
+    #[sqlx(skip)]
     pub last_run: Option<RunSummary>,
     pub ads_current: i64,
 }
 
 /// One run as `webwacht sites` shows it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RunSummary {
     pub id: i64,
     pub started_at: String,
     pub status: String,
     pub duration_ms: Option<i64>,
+    #[sqlx(flatten)]
     pub stats: RunStats,
 }
 
 /// Every site the crawler has seen, with its newest run.
 pub async fn site_statuses(store: &Store) -> Result<Vec<SiteStatus>> {
-    let rows = sqlx::query(
+    let mut sites: Vec<SiteStatus> = sqlx::query_as(
         "SELECT s.id, s.name, s.health, s.health_message,
                 (SELECT COUNT(*) FROM ads a WHERE a.site_id = s.id AND a.removed_at IS NULL)
+                  AS ads_current
          FROM sites s ORDER BY s.id",
     )
     .fetch_all(store.pool())
     .await?;
-    let mut out = Vec::new();
-    for r in rows {
-        let id: String = r.get(0);
-        let last_run = recent_runs(store, &id, 1).await?.into_iter().next();
-        out.push(SiteStatus {
-            id,
-            name: r.get(1),
-            health: r.get(2),
-            health_message: r.get(3),
-            last_run,
-            ads_current: r.get(4),
-        });
+    for site in &mut sites {
+        site.last_run = recent_runs(store, &site.id, 1).await?.into_iter().next();
     }
-    Ok(out)
+    Ok(sites)
 }
 
 /// The site's newest runs, newest first.
@@ -324,19 +302,9 @@ pub async fn recent_runs(store: &Store, site_id: &str, limit: i64) -> Result<Vec
         "SELECT id, started_at, status, duration_ms, {STATS_COLUMNS}
          FROM crawl_runs WHERE site_id = $1 ORDER BY id DESC LIMIT $2"
     );
-    let rows = sqlx::query(&sql)
+    Ok(sqlx::query_as(&sql)
         .bind(site_id)
         .bind(limit)
         .fetch_all(store.pool())
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| RunSummary {
-            id: r.get(0),
-            started_at: r.get(1),
-            status: r.get(2),
-            duration_ms: r.get(3),
-            stats: stats_at(&r, 4),
-        })
-        .collect())
+        .await?)
 }
