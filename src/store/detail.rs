@@ -2,8 +2,6 @@
 //! rests on, its phones and numbers, the register entries it was judged against, the
 //! other ads with the same phone, and its history.
 
-use sqlx::Row;
-
 use super::sql::Sql;
 
 use super::decisions::DecisionRow;
@@ -48,7 +46,7 @@ pub struct RegisterEntry {
 }
 
 /// Another ad with one of the flag's phones.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct LinkedAd {
     pub ad_id: i64,
     pub e164: String,
@@ -119,14 +117,16 @@ pub const LINKED_LIMIT: i64 = 100;
 pub async fn flag_detail(store: &Store, scope: &Scope, id: i64) -> Result<Option<FlagDetail>> {
     let e = store.engine();
     let sql = format!(
-        "SELECT f.id, f.ad_id, f.rule, f.strength, f.status, f.explanation, f.municipality_code, m.name,
-                f.first_seen, f.last_seen, f.resolved_reason, f.escalated_at, f.snapshot_id, rs.imported_at,
-                a.site_id, a.url, v.id, v.captured_at, v.title, v.body, v.advertiser, v.place_text,
-                fe.fetched_at, fe.body_sha256, fe.id, fe.warc_file, fe.warc_offset, fe.warc_length,
-                fe.warc_record_sha256,
-                {phones}, {numbers}, {decisions},
-                f.follows_flag_id, pf.status, pf.municipality_code, nf.id, nf.status, nf.municipality_code,
-                {observations}
+        "SELECT f.id, f.ad_id, f.rule, f.strength, f.status, f.explanation, f.municipality_code,
+                m.name AS municipality_name, f.first_seen, f.last_seen, f.resolved_reason,
+                f.escalated_at, f.snapshot_id, rs.imported_at AS snapshot_imported_at,
+                a.site_id, a.url, v.id AS version_id, v.captured_at, v.title, v.body,
+                v.advertiser, v.place_text, fe.fetched_at, fe.body_sha256, fe.id AS fetch_id,
+                fe.warc_file, fe.warc_offset, fe.warc_length, fe.warc_record_sha256,
+                {phones} AS phones, {numbers} AS numbers, {decisions} AS decisions,
+                f.follows_flag_id, pf.status AS follows_status, pf.municipality_code AS follows_code,
+                nf.id AS followed_by, nf.status AS followed_by_status,
+                nf.municipality_code AS followed_by_code, {observations} AS observations
          FROM flags f JOIN ads a ON a.id = f.ad_id JOIN ad_versions v ON v.id = f.version_id
          LEFT JOIN flags pf ON pf.id = f.follows_flag_id
          LEFT JOIN flags nf ON nf.follows_flag_id = f.id
@@ -155,119 +155,118 @@ pub async fn flag_detail(store: &Store, scope: &Scope, id: i64) -> Result<Option
             "id"
         ),
     );
-    let Some(r) = sqlx::query(&sql)
+    let Some(r): Option<DetailRow> = sqlx::query_as(&sql)
         .bind(id)
         .fetch_optional(store.pool())
         .await?
     else {
         return Ok(None);
     };
-    let status: String = r.get(4);
-    let municipality_code: Option<String> = r.get(6);
-    if !scope.sees_flag(&status, municipality_code.as_deref()) {
+    if !scope.sees_flag(&r.status, r.municipality_code.as_deref()) {
         return Ok(None);
     }
-    let version_id: i64 = r.get(16);
-    let url: String = r.get(15);
-    let evidence = match (r.get::<Option<String>, _>(25), r.get::<Option<i64>, _>(24)) {
+    let evidence = match (r.warc_file, r.fetch_id) {
         (Some(file), Some(fetch_id)) => Some(super::ads::StoredEvidence {
             fetch_id,
-            url: url.clone(),
+            url: r.url.clone(),
             file,
-            offset: r.get::<Option<i64>, _>(26).unwrap_or(-1),
-            length: r.get::<Option<i64>, _>(27).unwrap_or(-1),
-            body_sha256: r.get(23),
-            record_sha256: r.get(28),
+            offset: r.warc_offset.unwrap_or(-1),
+            length: r.warc_length.unwrap_or(-1),
+            body_sha256: r.body_sha256.clone(),
+            record_sha256: r.warc_record_sha256,
         }),
         _ => None,
     };
     // Phones, numbers and decisions come with the flag as JSON arrays: one query instead
     // of four (each query is a round trip to a connection thread).
-    let phones: Vec<DetailPhone> = json_rows(&r.get::<String, _>(29))?
+    let phones: Vec<DetailPhone> = json_rows::<PhoneJson>(&r.phones)?
         .into_iter()
-        .map(|p| DetailPhone {
-            e164: text_at(&p, 0),
-            raw: text_at(&p, 1),
-            kind: text_at(&p, 2),
-            country: text_at(&p, 3),
-            // SQLite's JSON has 0/1, PostgreSQL's true/false.
-            obfuscated: p
-                .get(4)
-                .is_some_and(|v| v.as_bool().unwrap_or(v.as_i64() != Some(0))),
-        })
+        .map(
+            |PhoneJson(e164, raw, kind, country, obfuscated)| DetailPhone {
+                e164,
+                raw,
+                kind,
+                country,
+                // SQLite's JSON has 0/1, PostgreSQL's true/false.
+                obfuscated: obfuscated
+                    .as_bool()
+                    .unwrap_or(obfuscated.as_i64() != Some(0)),
+            },
+        )
         .collect();
-    let numbers: Vec<DetailNumber> = json_rows(&r.get::<String, _>(30))?
+    let numbers: Vec<DetailNumber> = json_rows::<NumberJson>(&r.numbers)?
         .into_iter()
-        .map(|n| DetailNumber {
-            kind: text_at(&n, 0),
-            value: text_at(&n, 1),
-            normalized: text_at(&n, 2),
-            raw: text_at(&n, 3),
-            name: n.get(4).and_then(|v| v.as_str()).map(str::to_string),
-        })
+        .map(
+            |NumberJson(kind, value, normalized, raw, name)| DetailNumber {
+                kind,
+                value,
+                normalized,
+                raw,
+                name,
+            },
+        )
         .collect();
-    let decisions: Vec<DecisionRow> = json_rows(&r.get::<String, _>(31))?
+    let decisions: Vec<DecisionRow> = json_rows::<DecisionJson>(&r.decisions)?
         .into_iter()
-        .map(|d| DecisionRow {
-            actor: text_at(&d, 0),
-            from_status: d.get(1).and_then(|v| v.as_str()).map(str::to_string),
-            to_status: text_at(&d, 2),
-            note: d.get(3).and_then(|v| v.as_str()).map(str::to_string),
-            decided_at: text_at(&d, 4),
-        })
+        .map(
+            |DecisionJson(actor, from_status, to_status, note, decided_at)| DecisionRow {
+                actor,
+                from_status,
+                to_status,
+                note,
+                decided_at,
+            },
+        )
         .collect();
-    let snapshot_id: Option<i64> = r.get(12);
-    let register = match snapshot_id {
+    let register = match r.snapshot_id {
         Some(s) => register_entries(store, scope, s, &numbers, &phones).await?,
         None => Vec::new(),
     };
-    let ad_id: i64 = r.get(1);
-    let linked = linked_ads(store, scope, ad_id, &phones).await?;
+    let linked = linked_ads(store, scope, r.ad_id, &phones).await?;
     // The flag this one follows and the one that follows it (at most one: the unique
     // index `flags_chain`), each only when the scope may see it.
-    let visible = |id: usize| -> Option<i64> {
-        let flag: Option<i64> = r.get(id);
-        let status: Option<String> = r.get(id + 1);
-        let code: Option<String> = r.get(id + 2);
+    let visible = |flag: Option<i64>, status: &Option<String>, code: &Option<String>| {
         flag.filter(|_| scope.sees_flag(status.as_deref().unwrap_or(""), code.as_deref()))
     };
-    let observations = json_rows(&r.get::<String, _>(38))?
+    let observations = json_rows::<ObservationJson>(&r.observations)?
         .into_iter()
-        .map(|o| ObservationRow {
-            kind: text_at(&o, 0),
-            version_id: o.get(1).and_then(serde_json::Value::as_i64),
-            note: text_at(&o, 2),
-            observed_at: text_at(&o, 3),
-        })
+        .map(
+            |ObservationJson(kind, version_id, note, observed_at)| ObservationRow {
+                kind,
+                version_id,
+                note,
+                observed_at,
+            },
+        )
         .collect();
     Ok(Some(FlagDetail {
-        id: r.get(0),
-        follows_flag_id: visible(32),
-        followed_by: visible(35),
+        id: r.id,
+        follows_flag_id: visible(r.follows_flag_id, &r.follows_status, &r.follows_code),
+        followed_by: visible(r.followed_by, &r.followed_by_status, &r.followed_by_code),
         observations,
-        ad_id,
-        rule: r.get(2),
-        strength: r.get(3),
-        status,
-        explanation: r.get(5),
-        municipality_code,
-        municipality_name: r.get(7),
-        first_seen: r.get(8),
-        last_seen: r.get(9),
-        resolved_reason: r.get(10),
-        escalated_at: r.get(11),
-        snapshot_id,
-        snapshot_imported_at: r.get(13),
-        site_id: r.get(14),
-        url,
-        version_id,
-        captured_at: r.get(17),
-        title: r.get(18),
-        body: r.get(19),
-        advertiser: r.get(20),
-        place_text: r.get(21),
-        fetched_at: r.get(22),
-        body_sha256: r.get(23),
+        ad_id: r.ad_id,
+        rule: r.rule,
+        strength: r.strength,
+        status: r.status,
+        explanation: r.explanation,
+        municipality_code: r.municipality_code,
+        municipality_name: r.municipality_name,
+        first_seen: r.first_seen,
+        last_seen: r.last_seen,
+        resolved_reason: r.resolved_reason,
+        escalated_at: r.escalated_at,
+        snapshot_id: r.snapshot_id,
+        snapshot_imported_at: r.snapshot_imported_at,
+        site_id: r.site_id,
+        url: r.url,
+        version_id: r.version_id,
+        captured_at: r.captured_at,
+        title: r.title,
+        body: r.body,
+        advertiser: r.advertiser,
+        place_text: r.place_text,
+        fetched_at: r.fetched_at,
+        body_sha256: r.body_sha256,
         evidence,
         phones,
         numbers,
@@ -277,16 +276,80 @@ pub async fn flag_detail(store: &Store, scope: &Scope, id: i64) -> Result<Option
     }))
 }
 
-/// The rows of a `json_group_array(json_array(...))` column.
-fn json_rows(text: &str) -> Result<Vec<Vec<serde_json::Value>>> {
+/// The flag detail query's row, by column name.
+#[derive(sqlx::FromRow)]
+struct DetailRow {
+    id: i64,
+    ad_id: i64,
+    rule: String,
+    strength: i64,
+    status: String,
+    explanation: String,
+    municipality_code: Option<String>,
+    municipality_name: Option<String>,
+    first_seen: String,
+    last_seen: String,
+    resolved_reason: Option<String>,
+    escalated_at: Option<String>,
+    snapshot_id: Option<i64>,
+    snapshot_imported_at: Option<String>,
+    site_id: String,
+    url: String,
+    version_id: i64,
+    captured_at: String,
+    title: Option<String>,
+    body: Option<String>,
+    advertiser: Option<String>,
+    place_text: Option<String>,
+    fetched_at: Option<String>,
+    body_sha256: Option<String>,
+    fetch_id: Option<i64>,
+    warc_file: Option<String>,
+    warc_offset: Option<i64>,
+    warc_length: Option<i64>,
+    warc_record_sha256: Option<String>,
+    phones: String,
+    numbers: String,
+    decisions: String,
+    follows_flag_id: Option<i64>,
+    follows_status: Option<String>,
+    follows_code: Option<String>,
+    followed_by: Option<i64>,
+    followed_by_status: Option<String>,
+    followed_by_code: Option<String>,
+    observations: String,
+}
+
+/// One row of each JSON list of the detail query, in [`super::dialect::Engine::json_rows`]
+/// column order.
+#[derive(serde::Deserialize)]
+struct PhoneJson(String, String, String, String, serde_json::Value);
+#[derive(serde::Deserialize)]
+struct NumberJson(String, String, String, String, Option<String>);
+#[derive(serde::Deserialize)]
+struct DecisionJson(String, Option<String>, String, Option<String>, String);
+#[derive(serde::Deserialize)]
+struct ObservationJson(String, Option<i64>, String, String);
+
+/// The rows of a JSON list column (see [`super::dialect::Engine::json_rows`]).
+fn json_rows<T: serde::de::DeserializeOwned>(text: &str) -> Result<Vec<T>> {
     serde_json::from_str(text).map_err(|e| StoreError::Sql(sqlx::Error::Decode(Box::new(e))))
 }
 
-fn text_at(row: &[serde_json::Value], i: usize) -> String {
-    row.get(i)
-        .and_then(serde_json::Value::as_str)
-        .unwrap_or_default()
-        .to_string()
+/// A licence of the register-entries query.
+#[derive(sqlx::FromRow)]
+struct RegisterRow {
+    licence_number: String,
+    holder: String,
+    business_type: String,
+    municipality_code: String,
+    address: Option<String>,
+    valid_from: String,
+    valid_until: Option<String>,
+    status: String,
+    normalized: String,
+    /// The licence's phones joined by ", ".
+    phones: Option<String>,
 }
 
 async fn register_entries(
@@ -321,7 +384,7 @@ async fn register_entries(
     q.push(format_args!(
         "))
          SELECT l.licence_number, l.holder, l.business_type, l.municipality_code, l.address,
-                l.valid_from, l.valid_until, l.status, l.normalized, {}
+                l.valid_from, l.valid_until, l.status, l.normalized, {} AS phones
          FROM wanted {} licences l ON l.snapshot_id = ",
         e.joined(
             "lp.e164",
@@ -334,27 +397,24 @@ async fn register_entries(
     .push_bind(snapshot_id)
     .push(" AND l.normalized = wanted.n WHERE 1 = 1");
     scope.and_licence(&mut q, "l");
-    let mut out: Vec<(usize, RegisterEntry)> = q
-        .build()
-        .fetch_all(store.pool())
-        .await?
+    let rows: Vec<RegisterRow> = q.build_query_as().fetch_all(store.pool()).await?;
+    let mut out: Vec<(usize, RegisterEntry)> = rows
         .into_iter()
         .map(|l| {
-            let normalized: String = l.get(8);
-            let named = licence_numbers.iter().position(|n| *n == normalized);
-            let phones: Option<String> = l.get(9);
+            let named = licence_numbers.iter().position(|n| *n == l.normalized);
             (
                 named.unwrap_or(usize::MAX),
                 RegisterEntry {
-                    licence_number: l.get(0),
-                    holder: l.get(1),
-                    business_type: l.get(2),
-                    municipality_code: l.get(3),
-                    address: l.get(4),
-                    valid_from: l.get(5),
-                    valid_until: l.get(6),
-                    status: l.get(7),
-                    phones: phones
+                    licence_number: l.licence_number,
+                    holder: l.holder,
+                    business_type: l.business_type,
+                    municipality_code: l.municipality_code,
+                    address: l.address,
+                    valid_from: l.valid_from,
+                    valid_until: l.valid_until,
+                    status: l.status,
+                    phones: l
+                        .phones
                         .map(|p| p.split(", ").map(str::to_string).collect())
                         .unwrap_or_default(),
                     matched_on: if named.is_some() {
@@ -385,8 +445,8 @@ async fn linked_ads(
     }
     // Per ad and phone the newest version that carried the phone.
     let mut q = Sql::new(
-        "SELECT id, e164, site_id, url, advertiser, place_text, municipality_name, first_seen,
-                captured_at
+        "SELECT id AS ad_id, e164, site_id, url, advertiser, place_text, municipality_name,
+                first_seen, captured_at AS last_seen
          FROM (SELECT a.id, p.e164, a.site_id, a.url, v.advertiser, v.place_text,
                       m.name AS municipality_name, a.first_seen, v.captured_at,
                       ROW_NUMBER() OVER (PARTITION BY a.id, p.e164
@@ -402,20 +462,5 @@ async fn linked_ads(
     scope.and_version(&mut q, "v.id");
     q.push(") AS linked WHERE newest = 1 ORDER BY captured_at DESC, id DESC LIMIT ")
         .push_bind(LINKED_LIMIT);
-    Ok(q.build()
-        .fetch_all(store.pool())
-        .await?
-        .into_iter()
-        .map(|r| LinkedAd {
-            ad_id: r.get(0),
-            e164: r.get(1),
-            site_id: r.get(2),
-            url: r.get(3),
-            advertiser: r.get(4),
-            place_text: r.get(5),
-            municipality_name: r.get(6),
-            first_seen: r.get(7),
-            last_seen: r.get(8),
-        })
-        .collect())
+    Ok(q.build_query_as().fetch_all(store.pool()).await?)
 }
