@@ -154,7 +154,7 @@ fn main() {
                 &store,
                 &format!("gebruiker{n:03}"),
                 &hash,
-                "researcher",
+                webwacht::web::auth::Role::Researcher,
                 None,
             )
             .await

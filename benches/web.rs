@@ -729,7 +729,7 @@ async fn seed(
             store,
             &format!("onderzoeker{s:02}"),
             &hash,
-            "researcher",
+            webwacht::web::auth::Role::Researcher,
             None,
         )
         .await

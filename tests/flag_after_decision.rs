@@ -31,6 +31,7 @@ use webwacht::site::compile::compile_str;
 use webwacht::site::Site;
 use webwacht::store::review::{self as rv, NewDecision, Scope};
 use webwacht::store::{self, users, Store};
+use webwacht::web::auth::Role;
 use webwacht::web::{self, AppState};
 
 const PASSWORD: &str = "een lang genoeg wachtwoord";
@@ -308,12 +309,24 @@ async fn place_changed_after_decision_is_an_observation_and_a_new_flag(db: TestD
     // Rotterdam still sees its confirmed signal, with the change in its history; Den
     // Haag does not see Rotterdam's decision, nor the undecided new flag.
     let hash = web::hash_password(PASSWORD).unwrap();
-    users::create_user(&h.store, "rotterdam", &hash, "municipality", Some("GM0599"))
-        .await
-        .unwrap();
-    users::create_user(&h.store, "denhaag", &hash, "municipality", Some("GM0518"))
-        .await
-        .unwrap();
+    users::create_user(
+        &h.store,
+        "rotterdam",
+        &hash,
+        Role::Municipality,
+        Some("GM0599"),
+    )
+    .await
+    .unwrap();
+    users::create_user(
+        &h.store,
+        "denhaag",
+        &hash,
+        Role::Municipality,
+        Some("GM0518"),
+    )
+    .await
+    .unwrap();
     let app = web::app(AppState::new(h.store.clone(), h.dir.join("evidence")));
     let rotterdam = Browser::login(&app, "rotterdam", PASSWORD).await;
     let page = rotterdam.get(&format!("/flags/{}", decided.id)).await;

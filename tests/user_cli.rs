@@ -14,7 +14,13 @@ async fn hash_of(db: &TestDb, name: &str) -> Option<(String, String, Option<Stri
         .await
         .unwrap();
     store.close().await;
-    u.map(|u| (u.password_hash, u.role, u.municipality_code))
+    u.map(|u| {
+        (
+            u.password_hash,
+            u.role.as_str().to_string(),
+            u.municipality_code,
+        )
+    })
 }
 
 async fn users_are_added_with_argon2_and_bad_input_is_refused(db: TestDb, dir: PathBuf) {

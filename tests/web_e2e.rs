@@ -36,10 +36,12 @@ use tokio::sync::oneshot;
 use webwacht::crawl::CrawlOptions;
 use webwacht::extract::Gazetteer;
 use webwacht::register;
+use webwacht::review::FlagStatus;
 use webwacht::rules::Policies;
 use webwacht::site::compile::compile_str;
 use webwacht::store::flags::{list, FlagFilter};
 use webwacht::store::{self, review, users, Store};
+use webwacht::web::auth::Role;
 use webwacht::web::{self, hash_password, AppState};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -266,7 +268,7 @@ async fn import_register(store: &Store) {
         .unwrap();
 }
 
-async fn add_user(store: &Store, (name, password): (&str, &str), role: &str) {
+async fn add_user(store: &Store, (name, password): (&str, &str), role: Role) {
     let hash = hash_password(password).unwrap();
     users::create_user(store, name, &hash, role, None)
         .await
@@ -388,8 +390,8 @@ async fn review_ui_in_headless_chromium_runs_no_payload(db: TestDb, dir: PathBuf
         .unwrap();
     let ad_id = detail.ad_id;
 
-    add_user(&store, RESEARCHER, "researcher").await;
-    add_user(&store, COORDINATOR, "coordinator").await;
+    add_user(&store, RESEARCHER, Role::Researcher).await;
+    add_user(&store, COORDINATOR, Role::Coordinator).await;
 
     // The UI on 127.0.0.1, port 0.
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -440,7 +442,7 @@ async fn review_ui_in_headless_chromium_runs_no_payload(db: TestDb, dir: PathBuf
     let typed = review::decisions(&store, keyboard.id).await.unwrap();
     assert!(
         typed.last().is_some_and(|d| d.actor == COORDINATOR.0
-            && d.to_status == "dismissed"
+            && d.to_status == FlagStatus::Dismissed
             && d.note.as_deref() == Some(KEYBOARD_NOTE)),
         "the keyboard dismissal with its typed note: {typed:?}"
     );
@@ -454,8 +456,8 @@ async fn review_ui_in_headless_chromium_runs_no_payload(db: TestDb, dir: PathBuf
         [first, .., last] | [first @ last] => (first, last),
         [] => panic!("no decision by {}: {decisions:?}", RESEARCHER.0),
     };
-    assert_eq!(first.from_status.as_deref(), Some("new"), "{decisions:?}");
-    assert_eq!(last.to_status, "confirmed", "{decisions:?}");
+    assert_eq!(first.from_status, Some(FlagStatus::New), "{decisions:?}");
+    assert_eq!(last.to_status, FlagStatus::Confirmed, "{decisions:?}");
     assert!(
         last.note.as_deref().is_some_and(|n| n.contains("<script>")),
         "the note is stored as typed: {decisions:?}"

@@ -15,6 +15,7 @@ use sqlx::Row;
 use support::db::TestDb;
 use tower::ServiceExt;
 use webwacht::store::{users, Store};
+use webwacht::web::auth::Role;
 use webwacht::web::{self, AppState};
 
 const PASSWORD: &str = "een lang genoeg wachtwoord";
@@ -30,10 +31,10 @@ async fn env(db: &TestDb, dir: &Path) -> Env {
     let store = db.open().await;
     let hash = web::hash_password(PASSWORD).unwrap();
     for (name, role, m) in [
-        ("rita", "researcher", None),
-        ("ruud", "researcher", None),
-        ("coco", "coordinator", None),
-        ("rotterdam", "municipality", Some("GM0599")),
+        ("rita", Role::Researcher, None),
+        ("ruud", Role::Researcher, None),
+        ("coco", Role::Coordinator, None),
+        ("rotterdam", Role::Municipality, Some("GM0599")),
     ] {
         users::create_user(&store, name, &hash, role, m)
             .await

@@ -16,6 +16,7 @@ use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, RETRY_AFTER, SET_COOKIE};
 use reqwest::StatusCode;
 use tokio::net::TcpListener;
 use webwacht::store::{users, Store};
+use webwacht::web::auth::Role;
 use webwacht::web::password::HashingPool;
 use webwacht::web::throttle::{ADDRESS_FREE_FAILURES, NAME_FREE_FAILURES, PAIR_FREE_FAILURES};
 use webwacht::web::{self, limits, AppState};
@@ -38,9 +39,9 @@ async fn server_with(db: &TestDb, dir: &Path, adjust: impl FnOnce(&mut AppState)
     let store = db.open().await;
     let hash = web::hash_password(PASSWORD).unwrap();
     for (name, role) in [
-        ("rita", "researcher"),
-        ("eigen", "researcher"),
-        ("coco", "coordinator"),
+        ("rita", Role::Researcher),
+        ("eigen", Role::Researcher),
+        ("coco", Role::Coordinator),
     ] {
         users::create_user(&store, name, &hash, role, None)
             .await

@@ -21,6 +21,7 @@ use support::db::TestDb;
 use support::web::{links, Browser};
 use webwacht::store::review::{self as rv, NewDecision, Scope, SearchTerms};
 use webwacht::store::{users, Store};
+use webwacht::web::auth::Role;
 use webwacht::web::{self, AppState};
 
 const PASSWORD: &str = "een lang genoeg wachtwoord";
@@ -202,7 +203,7 @@ async fn a_municipality_user_sees_nothing_of_other_territories_or_undecided_sign
 ) {
     let (store, shared) = decided_demo(&db).await;
     let hash = web::hash_password(PASSWORD).unwrap();
-    users::create_user(&store, "denhaag", &hash, "municipality", Some(OWN))
+    users::create_user(&store, "denhaag", &hash, Role::Municipality, Some(OWN))
         .await
         .unwrap();
     let app = web::app(AppState::new(store.clone(), dir.join("evidence")));

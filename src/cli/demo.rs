@@ -158,7 +158,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<()> {
 async fn demo_user(store: &Store, name: &str, role: Role, password: &str) -> anyhow::Result<()> {
     let hash = hash_password(password).map_err(anyhow::Error::msg)?;
     if !crate::store::users::set_password(store, name, &hash).await? {
-        crate::store::users::create_user(store, name, &hash, role.as_str(), None).await?;
+        crate::store::users::create_user(store, name, &hash, role, None).await?;
     }
     Ok(())
 }

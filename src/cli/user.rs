@@ -74,14 +74,8 @@ pub async fn run(cfg: &Config, cmd: &UserCommand) -> anyhow::Result<()> {
                 .map_err(BadInput)?;
             let hash = hash_password(&password).map_err(anyhow::Error::msg)?;
             let store = Store::open(cfg).await?;
-            match store::users::create_user(
-                &store,
-                &a.name,
-                &hash,
-                role.as_str(),
-                a.municipality.as_deref(),
-            )
-            .await
+            match store::users::create_user(&store, &a.name, &hash, role, a.municipality.as_deref())
+                .await
             {
                 Ok(_) => {}
                 Err(store::StoreError::Conflict(m)) => bail!(BadInput(m)),

@@ -1,13 +1,14 @@
 //! People's decisions on flags: the append-only history, and storing a new decision.
 
 use super::{now, Result, Store, StoreError};
+use crate::review::FlagStatus;
 
 /// One decision in a flag's history.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct DecisionRow {
     pub actor: String,
-    pub from_status: Option<String>,
-    pub to_status: String,
+    pub from_status: Option<FlagStatus>,
+    pub to_status: FlagStatus,
     pub note: Option<String>,
     pub decided_at: String,
 }

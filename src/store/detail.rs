@@ -7,6 +7,8 @@ use super::sql::Sql;
 use super::decisions::DecisionRow;
 use super::scope::Scope;
 use super::{Result, Store, StoreError};
+use crate::review::FlagStatus;
+use crate::rules::Rule;
 
 /// A phone found in the captured ad.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,9 +66,9 @@ pub struct LinkedAd {
 pub struct FlagDetail {
     pub id: i64,
     pub ad_id: i64,
-    pub rule: String,
+    pub rule: Rule,
     pub strength: i64,
-    pub status: String,
+    pub status: FlagStatus,
     pub explanation: String,
     pub municipality_code: Option<String>,
     pub municipality_name: Option<String>,
@@ -162,7 +164,7 @@ pub async fn flag_detail(store: &Store, scope: &Scope, id: i64) -> Result<Option
     else {
         return Ok(None);
     };
-    if !scope.sees_flag(&r.status, r.municipality_code.as_deref()) {
+    if !scope.sees_flag(r.status.as_str(), r.municipality_code.as_deref()) {
         return Ok(None);
     }
     let evidence = match (r.warc_file, r.fetch_id) {
@@ -211,8 +213,8 @@ pub async fn flag_detail(store: &Store, scope: &Scope, id: i64) -> Result<Option
         .map(
             |DecisionJson(actor, from_status, to_status, note, decided_at)| DecisionRow {
                 actor,
-                from_status,
-                to_status,
+                from_status: from_status.map(|s| s.0),
+                to_status: to_status.0,
                 note,
                 decided_at,
             },
@@ -281,9 +283,9 @@ pub async fn flag_detail(store: &Store, scope: &Scope, id: i64) -> Result<Option
 struct DetailRow {
     id: i64,
     ad_id: i64,
-    rule: String,
+    rule: Rule,
     strength: i64,
-    status: String,
+    status: FlagStatus,
     explanation: String,
     municipality_code: Option<String>,
     municipality_name: Option<String>,
@@ -327,7 +329,28 @@ struct PhoneJson(String, String, String, String, serde_json::Value);
 #[derive(serde::Deserialize)]
 struct NumberJson(String, String, String, String, Option<String>);
 #[derive(serde::Deserialize)]
-struct DecisionJson(String, Option<String>, String, Option<String>, String);
+struct DecisionJson(
+    String,
+    Option<StatusJson>,
+    StatusJson,
+    Option<String>,
+    String,
+);
+
+/// A status code in a JSON list, read as the store reads it in a column.
+#[derive(serde::Deserialize)]
+#[serde(try_from = "String")]
+struct StatusJson(FlagStatus);
+
+impl TryFrom<String> for StatusJson {
+    type Error = String;
+
+    fn try_from(code: String) -> std::result::Result<Self, String> {
+        FlagStatus::parse(&code)
+            .map(StatusJson)
+            .ok_or_else(|| format!("unknown flag status {code:?}"))
+    }
+}
 #[derive(serde::Deserialize)]
 struct ObservationJson(String, Option<i64>, String, String);
 

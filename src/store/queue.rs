@@ -7,6 +7,7 @@ use super::sql::Sql;
 use super::types::Truth;
 use super::{Result, Store};
 use crate::review::FlagStatus;
+use crate::rules::Rule;
 
 /// Sort order of the queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -41,9 +42,9 @@ pub struct QueueFilter {
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct QueueRow {
     pub id: i64,
-    pub rule: String,
+    pub rule: Rule,
     pub strength: i64,
-    pub status: String,
+    pub status: FlagStatus,
     pub municipality_code: Option<String>,
     pub municipality_name: Option<String>,
     pub site_id: String,
@@ -60,7 +61,7 @@ pub struct QueuePage {
     /// Flags matching every filter.
     pub total: i64,
     /// Flags matching every filter but status, per status.
-    pub per_status: Vec<(String, i64)>,
+    pub per_status: Vec<(FlagStatus, i64)>,
 }
 
 fn push_conditions<'a>(q: &mut Sql<'a>, scope: &'a Scope, f: &'a QueueFilter, with_status: bool) {
@@ -118,13 +119,13 @@ impl QueuePage {
     /// A page from its rows and the per-status counts of its filter.
     pub fn new(
         rows: Vec<QueueRow>,
-        per_status: Vec<(String, i64)>,
+        per_status: Vec<(FlagStatus, i64)>,
         filter: &QueueFilter,
     ) -> QueuePage {
         let total = match &filter.status {
             Some(s) => per_status
                 .iter()
-                .find(|(x, _)| x == s)
+                .find(|(x, _)| x.as_str() == s)
                 .map_or(0, |(_, n)| *n),
             None => per_status.iter().map(|(_, n)| n).sum(),
         };
@@ -181,17 +182,12 @@ pub async fn status_counts(
     store: &Store,
     scope: &Scope,
     filter: &QueueFilter,
-) -> Result<Vec<(String, i64)>> {
+) -> Result<Vec<(FlagStatus, i64)>> {
     let mut c = Sql::new("SELECT f.status, COUNT(*) FROM flags f");
     push_conditions(&mut c, scope, filter, false);
     c.push(" GROUP BY f.status");
-    let mut per_status: Vec<(String, i64)> = c.build_query_as().fetch_all(store.pool()).await?;
-    per_status.sort_by_key(|(s, _)| {
-        FlagStatus::ALL
-            .iter()
-            .position(|x| x.as_str() == s)
-            .unwrap_or(usize::MAX)
-    });
+    let mut per_status: Vec<(FlagStatus, i64)> = c.build_query_as().fetch_all(store.pool()).await?;
+    per_status.sort_by_key(|(s, _)| FlagStatus::ALL.iter().position(|x| x == s));
     Ok(per_status)
 }
 
@@ -271,7 +267,10 @@ async fn scoped_filter_choices(store: &Store, scope: &Scope) -> Result<FilterCho
 
 /// Anonymous counts for the monitor: (municipality name, status, count) of the flags
 /// `scope` may see (a municipality: only the decided signals of its own territory).
-pub async fn monitor_counts(store: &Store, scope: &Scope) -> Result<Vec<(String, String, i64)>> {
+pub async fn monitor_counts(
+    store: &Store,
+    scope: &Scope,
+) -> Result<Vec<(String, FlagStatus, i64)>> {
     let mut q = Sql::new(
         "SELECT COALESCE(m.name, 'onbekende gemeente'), f.status, COUNT(*) FROM flags f
          LEFT JOIN municipalities m ON m.code = f.municipality_code WHERE 1 = 1",

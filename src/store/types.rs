@@ -74,6 +74,7 @@ text_column!(crate::review::FlagStatus, as_str, "flag status");
 text_column!(crate::rules::Rule, code, "rule");
 text_column!(crate::register::BusinessType, as_str, "business type");
 text_column!(crate::register::LicenceStatus, as_str, "licence status");
+text_column!(crate::store::users::Role, as_str, "role");
 
 #[cfg(test)]
 mod tests {

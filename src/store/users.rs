@@ -3,13 +3,52 @@
 
 use super::{now, Result, Store, StoreError};
 
+/// What a user may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Reviews flags.
+    Researcher,
+    /// Everything a researcher does, plus sites, users, policy and the audit log.
+    Coordinator,
+    /// Read-only, and only the decided signals of its own municipality.
+    Municipality,
+}
+
+impl Role {
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "researcher" => Some(Role::Researcher),
+            "coordinator" => Some(Role::Coordinator),
+            "municipality" => Some(Role::Municipality),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Researcher => "researcher",
+            Role::Coordinator => "coordinator",
+            Role::Municipality => "municipality",
+        }
+    }
+
+    /// Dutch label.
+    pub fn dutch(self) -> &'static str {
+        match self {
+            Role::Researcher => "internetrechercheur",
+            Role::Coordinator => "coördinator",
+            Role::Municipality => "gemeente",
+        }
+    }
+}
+
 /// A user as the web layer needs it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct UserRow {
     pub id: i64,
     pub name: String,
     pub password_hash: String,
-    pub role: String,
+    pub role: Role,
     pub municipality_code: Option<String>,
     pub created_at: String,
     pub disabled_at: Option<String>,
@@ -23,7 +62,7 @@ pub async fn create_user(
     store: &Store,
     name: &str,
     password_hash: &str,
-    role: &str,
+    role: Role,
     municipality_code: Option<&str>,
 ) -> Result<i64> {
     let exists: i64 =

@@ -205,7 +205,7 @@ pub async fn post_user(
         }
         Err(e) => return Err(WebError::Internal(e.to_string())),
     };
-    match users::create_user(&state.store, name, &hash, role.as_str(), municipality).await {
+    match users::create_user(&state.store, name, &hash, role, municipality).await {
         Ok(_) => {}
         Err(crate::store::StoreError::Conflict(m)) => {
             return Ok(users_page(&state, &session, Some(m)).await?.into_response())

@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use crate::review::FlagStatus;
 use crate::store::review::{self as rv, FilterChoices, QueueFilter, Scope};
 use crate::store::{Result, Store};
 
@@ -20,7 +21,7 @@ const MAX_ENTRIES: usize = 1024;
 #[derive(Default)]
 struct Entries {
     generation: i64,
-    counts: HashMap<(Scope, QueueFilter), Vec<(String, i64)>>,
+    counts: HashMap<(Scope, QueueFilter), Vec<(FlagStatus, i64)>>,
     choices: HashMap<Scope, FilterChoices>,
 }
 
@@ -49,7 +50,7 @@ impl QueueCache {
         store: &Store,
         scope: &Scope,
         filter: &QueueFilter,
-    ) -> Result<Vec<(String, i64)>> {
+    ) -> Result<Vec<(FlagStatus, i64)>> {
         let generation = rv::generation(store).await?;
         let key = (
             scope.clone(),

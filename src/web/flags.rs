@@ -7,9 +7,7 @@ use axum::Form;
 use serde::Deserialize;
 
 use super::auth::{Chrome, Session};
-use super::view::{
-    badge, captured_html, day, is_web_url, parse_id, rule_label, status_label, RowView,
-};
+use super::view::{badge, captured_html, day, is_web_url, parse_id, rule_label, RowView};
 use super::{AppState, Role, WebError};
 use crate::review::{Action, Actor, FlagStatus};
 use crate::store::review::{self as rv, QueueFilter, Sort};
@@ -215,10 +213,10 @@ pub async fn get_queue(
             .per_status
             .iter()
             .map(|(s, n)| StatusLink {
-                label: status_label(s),
+                label: s.dutch().to_string(),
                 count: *n,
-                href: params.href(Some(s), None),
-                current: params.status == *s,
+                href: params.href(Some(s.as_str()), None),
+                current: params.status == s.as_str(),
             })
             .collect(),
     };
@@ -320,9 +318,8 @@ fn history(d: &rv::FlagDetail) -> Vec<HistoryRow> {
                 actor: h.actor.clone(),
                 from: h
                     .from_status
-                    .as_deref()
-                    .map_or_else(|| "-".to_string(), status_label),
-                to: status_label(&h.to_status),
+                    .map_or_else(|| "-".to_string(), |s| s.dutch().to_string()),
+                to: h.to_status.dutch().to_string(),
                 note: h.note.clone().unwrap_or_default(),
             },
         )
@@ -382,17 +379,15 @@ async fn render_flag(
         .await?
         .ok_or(WebError::NotFound)?;
     session.audit_view(state, &format!("flag:{id}")).await?;
-    let status = FlagStatus::parse(&d.status);
     let escalated = d.escalated_at.is_some();
-    let (can_decide, no_decide_reason) = match (session.role, status) {
+    let (can_decide, no_decide_reason) = match (session.role, d.status) {
         (Role::Municipality, _) => (false, None),
-        (_, Some(s)) if !s.is_open() => (false, Some("Over dit signaal is al beslist.")),
+        (_, s) if !s.is_open() => (false, Some("Over dit signaal is al beslist.")),
         (Role::Researcher, _) if escalated => (
             false,
             Some("Dit signaal is voorgelegd aan een coördinator; die beslist."),
         ),
-        (_, Some(_)) => (true, None),
-        (_, None) => (false, None),
+        _ => (true, None),
     };
     let text = [d.title.as_deref(), d.body.as_deref()]
         .into_iter()
@@ -420,9 +415,9 @@ async fn render_flag(
     let page = FlagPage {
         history,
         chrome: Some(session.chrome("flags")),
-        rule_label: rule_label(&d.rule),
-        status_label: status_label(&d.status),
-        badge: badge(&d.status),
+        rule_label: d.rule.title().to_string(),
+        status_label: d.status.dutch().to_string(),
+        badge: badge(d.status),
         municipality: d
             .municipality_name
             .clone()
@@ -496,7 +491,7 @@ pub async fn post_decision(
         .await?
         .ok_or(WebError::NotFound)?;
     let seen_version = form.version.trim().parse::<i64>().ok();
-    if d.status != form.status || seen_version.is_some_and(|v| v != d.version_id) {
+    if d.status.as_str() != form.status || seen_version.is_some_and(|v| v != d.version_id) {
         return render_flag(
             &state,
             &session,
@@ -505,8 +500,7 @@ pub async fn post_decision(
         )
         .await;
     }
-    let from = FlagStatus::parse(&d.status)
-        .ok_or_else(|| WebError::Internal(format!("unknown status {:?}", d.status)))?;
+    let from = d.status;
     let note = form.note.trim();
     let moves = match action.apply(from, d.escalated_at.is_some(), actor, note) {
         Ok(m) => m,
@@ -524,7 +518,7 @@ pub async fn post_decision(
         &rv::NewDecision {
             flag_id: id,
             actor: &session.name,
-            expected_status: &d.status,
+            expected_status: d.status.as_str(),
             expected_version: d.version_id,
             steps: &steps,
             escalate: moves.escalated,

@@ -10,7 +10,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::auth::{Chrome, Session};
-use super::view::{is_web_url, parse_id, status_label, RowView};
+use super::view::{is_web_url, parse_id, RowView};
 use super::{AppState, WebError};
 use crate::extract::phone::find_phones;
 use crate::store::review::{self as rv, QueueFilter, Scope, Sort};
@@ -253,7 +253,7 @@ pub async fn get_monitor(
     let rows = rv::monitor_counts(&state.store, &session.scope())
         .await?
         .into_iter()
-        .map(|(m, s, n)| (m, status_label(&s), n))
+        .map(|(m, s, n)| (m, s.dutch().to_string(), n))
         .collect();
     let page = MonitorPage {
         chrome: Some(session.chrome("monitor")),
@@ -284,9 +284,9 @@ pub async fn get_metrics(
 ) -> Result<Response, WebError> {
     session.require_coordinator()?;
     let counts = rv::monitor_counts(&state.store, &Scope::All).await?;
-    let mut per_status: std::collections::BTreeMap<String, i64> = Default::default();
+    let mut per_status: std::collections::BTreeMap<&str, i64> = Default::default();
     for (_, s, n) in counts {
-        *per_status.entry(s).or_default() += n;
+        *per_status.entry(s.as_str()).or_default() += n;
     }
     let mut out =
         String::from("# HELP webwacht_flags Signalen per status.\n# TYPE webwacht_flags gauge\n");

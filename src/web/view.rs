@@ -10,28 +10,21 @@ use crate::rules::Rule;
 use crate::store::ads::StoredEvidence;
 use crate::store::review::QueueRow;
 
-/// Dutch label of a rule code (the code itself for rules this version does not know).
+/// Dutch label of a rule code from a request (the code itself for one this version does
+/// not know).
 pub fn rule_label(code: &str) -> String {
     Rule::parse(code).map_or_else(|| code.to_string(), |r| r.title().to_string())
 }
 
-/// Dutch label of a status.
-pub fn status_label(status: &str) -> String {
-    match FlagStatus::parse(status) {
-        Some(s) => s.dutch().to_string(),
-        None => status.to_string(),
-    }
-}
-
 /// NL Design System status-badge modifier of a flag status.
-pub fn badge(status: &str) -> &'static str {
+pub fn badge(status: FlagStatus) -> &'static str {
     match status {
-        "new" => "neutral",
-        "in_review" => "warning",
-        "confirmed" => "danger",
-        "reported" => "invalid",
-        "resolved" => "safe",
-        _ => "inactive",
+        FlagStatus::New => "neutral",
+        FlagStatus::InReview => "warning",
+        FlagStatus::Confirmed => "danger",
+        FlagStatus::Reported => "invalid",
+        FlagStatus::Resolved => "safe",
+        FlagStatus::Dismissed | FlagStatus::Closed => "inactive",
     }
 }
 
@@ -53,10 +46,10 @@ impl From<QueueRow> for RowView {
     fn from(r: QueueRow) -> RowView {
         RowView {
             id: r.id,
-            rule_label: rule_label(&r.rule),
+            rule_label: r.rule.title().to_string(),
             strength: r.strength,
-            status_label: status_label(&r.status),
-            badge: badge(&r.status),
+            status_label: r.status.dutch().to_string(),
+            badge: badge(r.status),
             municipality: r
                 .municipality_name
                 .or(r.municipality_code)

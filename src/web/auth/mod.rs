@@ -36,44 +36,8 @@ pub use session::{Chrome, LoginRequired, Session, SESSION_COOKIE, SESSION_IDLE, 
 /// Shortest password accepted for a new user.
 pub const MIN_PASSWORD_CHARS: usize = 12;
 
-/// What a user may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    /// Reviews flags.
-    Researcher,
-    /// Everything a researcher does, plus sites, users, policy and the audit log.
-    Coordinator,
-    /// Read-only, and only the decided signals of its own municipality.
-    Municipality,
-}
-
-impl Role {
-    pub fn parse(s: &str) -> Option<Role> {
-        match s {
-            "researcher" => Some(Role::Researcher),
-            "coordinator" => Some(Role::Coordinator),
-            "municipality" => Some(Role::Municipality),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Researcher => "researcher",
-            Role::Coordinator => "coordinator",
-            Role::Municipality => "municipality",
-        }
-    }
-
-    /// Dutch label.
-    pub fn dutch(self) -> &'static str {
-        match self {
-            Role::Researcher => "internetrechercheur",
-            Role::Coordinator => "coördinator",
-            Role::Municipality => "gemeente",
-        }
-    }
-}
+/// Roles are stored with the users: see [`crate::store::users::Role`].
+pub use crate::store::users::Role;
 
 /// 32 random bytes from the operating system, hex.
 pub fn random_token() -> String {
