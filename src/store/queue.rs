@@ -205,7 +205,7 @@ pub async fn generation(store: &Store) -> Result<i64> {
 /// Distinct values for the queue's filter menus.
 #[derive(Debug, Clone, Default)]
 pub struct FilterChoices {
-    pub rules: Vec<String>,
+    pub rules: Vec<Rule>,
     pub sites: Vec<String>,
     /// (code, name)
     pub municipalities: Vec<(String, String)>,

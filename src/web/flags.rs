@@ -7,7 +7,7 @@ use axum::Form;
 use serde::Deserialize;
 
 use super::auth::{Chrome, Session};
-use super::view::{badge, captured_html, day, is_web_url, parse_id, rule_label, RowView};
+use super::view::{badge, captured_html, day, is_web_url, parse_id, RowView};
 use super::{AppState, Role, WebError};
 use crate::review::{Action, Actor, FlagStatus};
 use crate::store::review::{self as rv, QueueFilter, Sort};
@@ -237,7 +237,7 @@ pub async fn get_queue(
         rules: choices
             .rules
             .iter()
-            .map(|r| (r.clone(), rule_label(r)))
+            .map(|r| (r.code().to_string(), r.title().to_string()))
             .collect(),
         municipalities: choices.municipalities,
         sites: choices.sites,

@@ -6,15 +6,8 @@ use std::path::Path;
 
 use super::WebError;
 use crate::review::FlagStatus;
-use crate::rules::Rule;
 use crate::store::ads::StoredEvidence;
 use crate::store::review::QueueRow;
-
-/// Dutch label of a rule code from a request (the code itself for one this version does
-/// not know).
-pub fn rule_label(code: &str) -> String {
-    Rule::parse(code).map_or_else(|| code.to_string(), |r| r.title().to_string())
-}
 
 /// NL Design System status-badge modifier of a flag status.
 pub fn badge(status: FlagStatus) -> &'static str {
