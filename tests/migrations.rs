@@ -1,18 +1,26 @@
-//! Migrations upgrade a database that holds data: a store made by an earlier version
-//! (migrations 0001–0005) opens with today's binary, and every flag, decision and
-//! reference survives the rebuild of `flags` in 0006 (decided flags pinned).
+//! Migrations upgrade a database that holds data, on both engines: a store made by an
+//! earlier version (migrations 0001–0005) opens with today's binary, and every flag,
+//! decision and reference survives the rebuild of `flags` in 0006 (decided flags pinned).
 
-use std::path::Path;
+mod support;
+
+use std::path::{Path, PathBuf};
 
 use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{Connection, SqliteConnection};
-use webwacht::store::Store;
+use sqlx::{AnyConnection, Connection};
+use support::db::TestDb;
+use webwacht::store::{Engine, Store};
 
-/// A database at `db` migrated to 0005 only, with a site, an ad, two flags (one decided)
-/// and their decisions, as that version wrote them.
-async fn database_of_0005(db: &Path) {
+/// The database `db` (whose SQLite file, if any, is at `file`) migrated to 0005 only,
+/// with a site, an ad, two flags (one decided) and their decisions, as that version
+/// wrote them.
+async fn database_of_0005(db: &TestDb, file: &Path) {
+    let folder = match db.engine {
+        Engine::Sqlite => "migrations/sqlite",
+        Engine::Postgres => "migrations/postgres",
+    };
     let old = tempfile::tempdir().unwrap();
-    for e in std::fs::read_dir("migrations/sqlite").unwrap() {
+    for e in std::fs::read_dir(folder).unwrap() {
         let e = e.unwrap();
         let name = e.file_name().to_string_lossy().into_owned();
         if name.as_str() < "0006" {
@@ -21,11 +29,24 @@ async fn database_of_0005(db: &Path) {
     }
     let migrator = sqlx::migrate::Migrator::new(old.path()).await.unwrap();
     assert_eq!(migrator.iter().count(), 5);
-    let options = SqliteConnectOptions::new()
-        .filename(db)
-        .create_if_missing(true)
-        .foreign_keys(true);
-    let mut conn = SqliteConnection::connect_with(&options).await.unwrap();
+    sqlx::any::install_default_drivers();
+    let mut conn = match db.engine {
+        Engine::Sqlite => {
+            let options = SqliteConnectOptions::new()
+                .filename(file)
+                .create_if_missing(true)
+                .foreign_keys(true);
+            // Create the file, then reach it through the driver the store uses.
+            sqlx::SqliteConnection::connect_with(&options)
+                .await
+                .unwrap()
+                .close()
+                .await
+                .unwrap();
+            AnyConnection::connect(&db.url).await.unwrap()
+        }
+        Engine::Postgres => AnyConnection::connect(&db.url).await.unwrap(),
+    };
     migrator.run(&mut conn).await.unwrap();
     for sql in [
         "INSERT INTO sites (id, name, updated_at) VALUES ('s', 'Site', '2026-11-01T00:00:00Z')",
@@ -49,13 +70,10 @@ async fn database_of_0005(db: &Path) {
 /// id, rule, status, follows_flag_id, site_id
 type FlagRow = (i64, String, String, Option<i64>, Option<String>);
 
-#[tokio::test]
-async fn a_database_with_flags_upgrades_and_keeps_every_row() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("webwacht.db");
-    database_of_0005(&db).await;
+async fn a_database_with_flags_upgrades_and_keeps_every_row(db: TestDb, dir: PathBuf) {
+    database_of_0005(&db, &dir.join("webwacht.db")).await;
 
-    let store = Store::connect(&format!("sqlite://{}", db.display()))
+    let store = Store::connect(&db.url)
         .await
         .expect("today's migrations run on the old database");
     let flags: Vec<FlagRow> =
@@ -133,12 +151,12 @@ async fn a_database_with_flags_upgrades_and_keeps_every_row() {
     store.close().await;
 
     // Opening it again runs nothing new.
-    let again = Store::connect(&format!("sqlite://{}", db.display()))
-        .await
-        .unwrap();
+    let again = Store::connect(&db.url).await.unwrap();
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM flags")
         .fetch_one(again.pool())
         .await
         .unwrap();
     assert_eq!(n, 2);
 }
+
+both_engines!(async a_database_with_flags_upgrades_and_keeps_every_row);
