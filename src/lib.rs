@@ -23,7 +23,7 @@
 //! | [`review`] | the flag lifecycle: statuses and the moves allowed between them |
 //! | [`web`] | the review UI: axum routes, askama templates (`templates/`), sessions, CSRF, roles, login throttle, input limits, security headers |
 //! | [`report`] | flag listings (table, JSON, CSV without formula cells), the demo summary; later the weekly lists |
-//! | [`store`] | all SQL: SQLite (WAL) via sqlx, one file per aggregate or page (queue, flag detail, decisions, search, audit, ads, flags, register, runs, users), access scope in `store/scope.rs`, migrations under `migrations/` |
+//! | [`store`] | all SQL, on SQLite (WAL, the default) or PostgreSQL through sqlx's `Any` driver: one query text for both, the differences in `store/dialect.rs`, typed rows and column types in `store/types.rs`; one file per aggregate or page (queue, flag detail, decisions, search, audit, ads, flags, register, runs, users), access scope in `store/scope.rs`, migrations per engine under `migrations/` |
 //! | [`demo`] | the bundled demo ad site, its site file and register, used by `webwacht demo` and the tests |
 //! | [`error`] | the exit-code enum that `main` maps every result to |
 //!

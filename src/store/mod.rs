@@ -164,6 +164,14 @@ impl Store {
         &self.pool
     }
 
+    /// Whether the database answers (the health check).
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query_scalar::<_, i64>("SELECT 1")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// The engine behind this store, for the SQL that differs (see [`dialect`]).
     pub fn engine(&self) -> Engine {
         self.engine

@@ -264,10 +264,7 @@ pub async fn get_monitor(
 
 /// Liveness and database reachability; no session, no data.
 pub async fn get_healthz(State(state): State<AppState>) -> Response {
-    match sqlx::query_scalar::<_, i64>("SELECT 1")
-        .fetch_one(state.store.pool())
-        .await
-    {
+    match state.store.ping().await {
         Ok(_) => "ok\n".into_response(),
         Err(_) => (
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
