@@ -297,7 +297,7 @@ async fn seed(
     // of an ad.
     sqlx::query(
         "INSERT INTO register_snapshots (id, kind, file_name, sha256, row_count, imported_at)
-         VALUES (1, 'licences', 'vergunningen.csv', ?, ?, ?)",
+         VALUES (1, 'licences', 'vergunningen.csv', $1, $2, $3)",
     )
     .bind("0".repeat(64))
     .bind(LICENCES as i64)
@@ -529,7 +529,7 @@ async fn seed(
                     .push_bind(raw.clone())
                     .push_bind("mobile")
                     .push_bind("NL")
-                    .push_bind(0);
+                    .push_bind(false);
             },
         )
         .await;
@@ -717,10 +717,12 @@ async fn seed(
     )
     .await;
     tx.commit().await.unwrap();
-    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-        .execute(store.pool())
-        .await
-        .unwrap();
+    let settle = match store.engine() {
+        Engine::Sqlite => "PRAGMA wal_checkpoint(TRUNCATE)",
+        // Fresh statistics for the planner, as autovacuum would gather them in time.
+        Engine::Postgres => "ANALYZE",
+    };
+    sqlx::query(settle).execute(store.pool()).await.unwrap();
 
     // The reviewers: one argon2 hash for all of them (hashing is slow on purpose).
     let hash = webwacht::web::hash_password(PASSWORD).unwrap();

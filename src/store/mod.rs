@@ -87,6 +87,11 @@ pub enum Usage {
     Server,
 }
 
+/// Connections a process keeps to PostgreSQL. Several processes (a server, crawl
+/// workers) share one server, and a server's backends beyond its cores only queue; with
+/// `benches/web.rs` on a 2-core machine 4 and 16 gave the same p99.
+pub const POSTGRES_CONNECTIONS: u32 = 4;
+
 /// How often a server checkpoints the WAL.
 pub const CHECKPOINT_EVERY: Duration = Duration::from_secs(2);
 
@@ -143,7 +148,12 @@ impl Store {
                     .connect(&sqlite_create_if_missing(url))
                     .await
             }
-            Engine::Postgres => AnyPoolOptions::new().max_connections(16).connect(url).await,
+            Engine::Postgres => {
+                AnyPoolOptions::new()
+                    .max_connections(POSTGRES_CONNECTIONS)
+                    .connect(url)
+                    .await
+            }
         }
         .map_err(open_err)?;
         migrate(&pool, engine).await?;
