@@ -8,12 +8,11 @@ mod support;
 use std::path::{Path, PathBuf};
 
 use axum::body::Body;
-use axum::http::{header, HeaderMap, Request, StatusCode};
+use axum::http::{header, Request, StatusCode};
 use axum::Router;
-use http_body_util::BodyExt;
 use sqlx::Row;
 use support::db::TestDb;
-use tower::ServiceExt;
+use support::web::{cookie_from, form, hidden, login_attempt_from, send, Answer, Browser};
 use webwacht::store::{users, Store};
 use webwacht::web::auth::Role;
 use webwacht::web::{self, AppState};
@@ -44,144 +43,12 @@ async fn env(db: &TestDb, dir: &Path) -> Env {
     Env { store, app }
 }
 
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
-}
-
-impl Answer {
-    fn location(&self) -> &str {
-        self.headers
-            .get(header::LOCATION)
-            .map_or("", |v| v.to_str().unwrap())
-    }
-}
-
-async fn send(app: &Router, req: Request<Body>) -> Answer {
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let headers = res.headers().clone();
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    Answer {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
-}
-
-fn cookie_from(a: &Answer, name: &str) -> Option<String> {
-    a.headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .map(|v| v.to_str().unwrap())
-        .find(|c| c.starts_with(&format!("{name}=")))
-        .map(|c| c.split(';').next().unwrap().to_string())
-}
-
-fn hidden(body: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let at = body
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no {name} in {body}"))
-        + marker.len();
-    body[at..at + body[at..].find('"').unwrap()].to_string()
-}
-
-fn form(pairs: &[(&str, &str)]) -> String {
-    let mut s = url::form_urlencoded::Serializer::new(String::new());
-    for (k, v) in pairs {
-        s.append_pair(k, v);
-    }
-    s.finish()
-}
-
-/// A logged-in browser: the session cookie and the CSRF token of its forms.
-struct Browser {
-    app: Router,
-    cookie: String,
-    csrf: String,
-}
-
 async fn login_attempt(app: &Router, name: &str, password: &str) -> Answer {
     login_attempt_from(app, name, password, [127, 0, 0, 1]).await
 }
 
-/// A login as a browser at `ip` would send it (the server sees the peer address).
-async fn login_attempt_from(app: &Router, name: &str, password: &str, ip: [u8; 4]) -> Answer {
-    let page = send(app, Request::get("/login").body(Body::empty()).unwrap()).await;
-    let cookie = cookie_from(&page, "webwacht_login").unwrap();
-    let csrf = hidden(&page.body, "csrf");
-    send(
-        app,
-        Request::post("/login")
-            .extension(axum::extract::ConnectInfo(std::net::SocketAddr::from((
-                ip, 40000,
-            ))))
-            .header(header::COOKIE, cookie)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(form(&[
-                ("name", name),
-                ("password", password),
-                ("csrf", &csrf),
-                ("next", "/flags"),
-            ])))
-            .unwrap(),
-    )
-    .await
-}
-
 async fn login(env: &Env, name: &str) -> Browser {
-    let a = login_attempt(&env.app, name, PASSWORD).await;
-    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
-    let cookie = cookie_from(&a, "webwacht_sessie").expect("session cookie");
-    let mut b = Browser {
-        app: env.app.clone(),
-        cookie,
-        csrf: String::new(),
-    };
-    let page = b.get("/flags").await;
-    assert_eq!(page.status, StatusCode::OK);
-    b.csrf = hidden(&page.body, "csrf");
-    b
-}
-
-impl Browser {
-    async fn get(&self, uri: &str) -> Answer {
-        send(
-            &self.app,
-            Request::get(uri)
-                .header(header::COOKIE, &self.cookie)
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-    }
-
-    async fn post(&self, uri: &str, pairs: &[(&str, &str)]) -> Answer {
-        send(
-            &self.app,
-            Request::post(uri)
-                .header(header::COOKIE, &self.cookie)
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(form(pairs)))
-                .unwrap(),
-        )
-        .await
-    }
-
-    async fn decide(&self, id: i64, status: &str, action: &str, note: &str) -> Answer {
-        self.post(
-            &format!("/flags/{id}/decide"),
-            &[
-                ("csrf", &self.csrf),
-                ("status", status),
-                ("action", action),
-                ("note", note),
-            ],
-        )
-        .await
-    }
+    Browser::login(&env.app, name, PASSWORD).await
 }
 
 async fn scalar(store: &Store, sql: &str) -> i64 {

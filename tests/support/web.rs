@@ -17,6 +17,15 @@ pub struct Answer {
     pub body: String,
 }
 
+impl Answer {
+    /// The `Location` header, or "".
+    pub fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .map_or("", |v| v.to_str().unwrap())
+    }
+}
+
 pub async fn send(app: &Router, req: Request<Body>) -> Answer {
     let res = app.clone().oneshot(req).await.unwrap();
     let status = res.status();
@@ -56,6 +65,31 @@ pub fn form(pairs: &[(&str, &str)]) -> String {
     s.finish()
 }
 
+/// A login through the login form as a browser at `ip` would send it (the server sees
+/// the peer address).
+pub async fn login_attempt_from(app: &Router, name: &str, password: &str, ip: [u8; 4]) -> Answer {
+    let page = send(app, Request::get("/login").body(Body::empty()).unwrap()).await;
+    let cookie = cookie_from(&page, "webwacht_login").expect("login cookie");
+    let csrf = hidden(&page.body, "csrf");
+    send(
+        app,
+        Request::post("/login")
+            .extension(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+                ip, 40000,
+            ))))
+            .header(header::COOKIE, cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(form(&[
+                ("name", name),
+                ("password", password),
+                ("csrf", &csrf),
+                ("next", "/flags"),
+            ])))
+            .unwrap(),
+    )
+    .await
+}
+
 /// A logged-in browser.
 pub struct Browser {
     pub app: Router,
@@ -66,27 +100,7 @@ pub struct Browser {
 impl Browser {
     /// Log in through the login form (from 127.0.0.1) and open the queue.
     pub async fn login(app: &Router, name: &str, password: &str) -> Browser {
-        let page = send(app, Request::get("/login").body(Body::empty()).unwrap()).await;
-        let cookie = cookie_from(&page, "webwacht_login").expect("login cookie");
-        let csrf = hidden(&page.body, "csrf");
-        let a = send(
-            app,
-            Request::post("/login")
-                .extension(axum::extract::ConnectInfo(std::net::SocketAddr::from((
-                    [127, 0, 0, 1],
-                    40000,
-                ))))
-                .header(header::COOKIE, cookie)
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(form(&[
-                    ("name", name),
-                    ("password", password),
-                    ("csrf", &csrf),
-                    ("next", "/flags"),
-                ])))
-                .unwrap(),
-        )
-        .await;
+        let a = login_attempt_from(app, name, password, [127, 0, 0, 1]).await;
         assert_eq!(a.status, StatusCode::SEE_OTHER, "login {name}: {}", a.body);
         let mut b = Browser {
             app: app.clone(),
@@ -106,6 +120,20 @@ impl Browser {
                 .header(header::COOKIE, &self.cookie)
                 .body(Body::empty())
                 .unwrap(),
+        )
+        .await
+    }
+
+    /// Decide on flag `id`, seen in `status`, with the form's token.
+    pub async fn decide(&self, id: i64, status: &str, action: &str, note: &str) -> Answer {
+        self.post(
+            &format!("/flags/{id}/decide"),
+            &[
+                ("csrf", &self.csrf),
+                ("status", status),
+                ("action", action),
+                ("note", note),
+            ],
         )
         .await
     }
