@@ -717,12 +717,7 @@ async fn seed(
     )
     .await;
     tx.commit().await.unwrap();
-    let settle = match store.engine() {
-        Engine::Sqlite => "PRAGMA wal_checkpoint(TRUNCATE)",
-        // Fresh statistics for the planner, as autovacuum would gather them in time.
-        Engine::Postgres => "ANALYZE",
-    };
-    sqlx::query(settle).execute(store.pool()).await.unwrap();
+    settle(store).await;
 
     // The reviewers: one argon2 hash for all of them (hashing is slow on purpose).
     let hash = webwacht::web::hash_password(PASSWORD).unwrap();
@@ -740,6 +735,42 @@ async fn seed(
     Seeded {
         municipalities,
         evidence_bytes,
+    }
+}
+
+/// Bring the freshly seeded database into the state a database in service is in.
+/// SQLite: the WAL checkpointed into the database file. PostgreSQL: what autovacuum does in
+/// time, fresh statistics for the planner and the visibility map set, so that index-only
+/// scans (the queue's page ids and counts) need not visit the table. VACUUM cannot mark a
+/// page all-visible while an older snapshot is open (autovacuum analysing the new tables
+/// may hold one for a moment), so it is repeated until the flags are all-visible.
+async fn settle(store: &Store) {
+    match store.engine() {
+        Engine::Sqlite => {
+            sqlx::raw_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(store.pool())
+                .await
+                .unwrap();
+        }
+        Engine::Postgres => {
+            for _ in 0..60 {
+                sqlx::raw_sql("VACUUM ANALYZE")
+                    .execute(store.pool())
+                    .await
+                    .unwrap();
+                let (visible, pages): (i64, i64) = sqlx::query_as(
+                    "SELECT relallvisible::bigint, relpages::bigint FROM pg_class WHERE relname = 'flags'",
+                )
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
+                if visible * 100 >= pages * 95 {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+            panic!("VACUUM did not make the flags all-visible within a minute");
+        }
     }
 }
 

@@ -10,7 +10,8 @@ use crate::rules::{self, MatchStats, Policies};
 use crate::site::Site;
 use crate::store::Store;
 
-/// Crawl the sites one after another, then match every current ad against the register.
+/// Crawl the sites one after another, then match every current ad against the register,
+/// then leave the flags ready for the review UI's reads (`Store::tidy_for_review`).
 pub async fn crawl_and_match(
     store: &Store,
     sites: &[Site],
@@ -26,5 +27,9 @@ pub async fn crawl_and_match(
         reports.push(report);
     }
     let stats = rules::run(store, policies).await.context("matching")?;
+    store
+        .tidy_for_review()
+        .await
+        .context("de signalen klaarzetten voor de beoordeling")?;
     Ok((reports, stats))
 }

@@ -67,6 +67,22 @@ fn demo_raises_exactly_the_expected_flags_and_is_idempotent(db: &TestDb, dir: &P
         assert_eq!(f["site"], "demo-escort");
     }
 
+    // The pipeline left the flags ready for the review UI's index-only reads: on
+    // PostgreSQL it vacuumed them; SQLite needs nothing. (Whether every page ended up
+    // all-visible depends on other snapshots open at that moment, autovacuum's included.)
+    if db.engine == webwacht::store::Engine::Postgres {
+        let vacuums: i64 = tokio::runtime::Runtime::new().unwrap().block_on(async {
+            let store = db.open().await;
+            sqlx::query_scalar(
+                "SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'flags'",
+            )
+            .fetch_one(store.pool())
+            .await
+            .unwrap()
+        });
+        assert!(vacuums >= 1, "flags vacuumed after the pipeline");
+    }
+
     // Evidence: at least one WARC file was written.
     let evidence = std::fs::read_dir(dir.join("evidence")).unwrap().count();
     assert!(evidence >= 1);

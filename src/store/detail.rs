@@ -466,24 +466,29 @@ async fn linked_ads(
     if phones.is_empty() {
         return Ok(Vec::new());
     }
-    // Per ad and phone the newest version that carried the phone.
+    // Per ad and phone the newest version that carried the phone, found from two indexes
+    // alone (migration 0009: the phone's versions, and each version's ad and capture
+    // time); only the page's few rows are then read in full.
     let mut q = Sql::new(
-        "SELECT id AS ad_id, e164, site_id, url, advertiser, place_text, municipality_name,
-                first_seen, captured_at AS last_seen
-         FROM (SELECT a.id, p.e164, a.site_id, a.url, v.advertiser, v.place_text,
-                      m.name AS municipality_name, a.first_seen, v.captured_at,
-                      ROW_NUMBER() OVER (PARTITION BY a.id, p.e164
-                                         ORDER BY v.captured_at DESC, v.id DESC) AS newest
-               FROM version_phones p JOIN ad_versions v ON v.id = p.version_id
-               JOIN ads a ON a.id = v.ad_id
-               LEFT JOIN municipalities m ON m.code = v.municipality_code
-               WHERE a.id != ",
+        "SELECT a.id AS ad_id, l.e164, a.site_id, a.url, v.advertiser, v.place_text,
+                m.name AS municipality_name, a.first_seen, l.captured_at AS last_seen
+         FROM (SELECT ad_id, e164, id, captured_at
+               FROM (SELECT v.ad_id, p.e164, v.id, v.captured_at,
+                            ROW_NUMBER() OVER (PARTITION BY v.ad_id, p.e164
+                                               ORDER BY v.captured_at DESC, v.id DESC) AS newest
+                     FROM version_phones p JOIN ad_versions v ON v.id = p.version_id
+                     WHERE v.ad_id != ",
     );
     q.push_bind(ad_id).push(" AND p.e164 IN (");
     q.push_bind_list(phones.iter().map(|p| p.e164.as_str()));
     q.push(")");
     scope.and_version(&mut q, "v.id");
-    q.push(") AS linked WHERE newest = 1 ORDER BY captured_at DESC, id DESC LIMIT ")
+    q.push(") AS versions WHERE newest = 1 ORDER BY captured_at DESC, id DESC LIMIT ")
         .push_bind(LINKED_LIMIT);
+    q.push(
+        ") AS l JOIN ad_versions v ON v.id = l.id JOIN ads a ON a.id = l.ad_id
+         LEFT JOIN municipalities m ON m.code = v.municipality_code
+         ORDER BY l.captured_at DESC, l.id DESC",
+    );
     Ok(q.build_query_as().fetch_all(store.pool()).await?)
 }

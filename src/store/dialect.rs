@@ -75,6 +75,15 @@ impl Engine {
         }
     }
 
+    /// What keeps the flags' index-only reads index-only after many changes (see
+    /// `Store::tidy_for_review`).
+    pub fn tidy_for_review(self) -> Option<&'static str> {
+        match self {
+            Engine::Sqlite => None,
+            Engine::Postgres => Some("VACUUM (ANALYZE) flags"),
+        }
+    }
+
     /// `INDEXED BY index` for SQLite, where its planner picks a worse index; nothing for
     /// PostgreSQL.
     pub fn indexed_by(self, index: &str) -> String {

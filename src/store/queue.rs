@@ -152,12 +152,14 @@ pub async fn queue_rows(
         Sort::Oldest => " ORDER BY f.first_seen, f.id",
     };
     // The page's ids first, from the indexes alone; only those rows are then read and
-    // joined. Skipped rows (OFFSET) and filtered-out rows never touch the table or `ads`.
+    // joined. Skipped rows (OFFSET) and filtered-out rows never touch the table. The site
+    // is the flag's own copy (migration 0005), so `ads` is not joined: one table less to
+    // plan, and PostgreSQL plans this query anew for every page (its LIMIT and OFFSET).
     // CROSS JOIN keeps SQLite from turning the join around: with the LIMIT bound as a
     // parameter, SQLite 3.46 otherwise scans every flag and probes the page for each.
     let mut q = Sql::new(
         "SELECT f.id, f.rule, f.strength, f.status, f.municipality_code,
-                m.name AS municipality_name, a.site_id, f.first_seen, f.last_seen,
+                m.name AS municipality_name, f.site_id, f.first_seen, f.last_seen,
                 f.escalated_at IS NOT NULL AS escalated
          FROM (SELECT f.id FROM flags f",
     );
@@ -168,7 +170,7 @@ pub async fn queue_rows(
         .push(" OFFSET ")
         .push_bind((page.max(1) - 1) * per_page);
     q.push(format_args!(
-        ") page {} flags f ON f.id = page.id JOIN ads a ON a.id = f.ad_id
+        ") page {} flags f ON f.id = page.id
          LEFT JOIN municipalities m ON m.code = f.municipality_code",
         store.engine().join_in_order()
     ));

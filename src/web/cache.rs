@@ -44,13 +44,15 @@ impl QueueCache {
         e
     }
 
-    /// Flags per status for `filter` (its status ignored), as `rv::status_counts`.
-    pub async fn status_counts(
+    /// Flags per status for `filter` (its status ignored), as `rv::status_counts`, and
+    /// the filter menus for `scope`, as `rv::filter_choices`: what a queue page shows
+    /// besides its rows. The generation is read once for both.
+    pub async fn counts_and_choices(
         &self,
         store: &Store,
         scope: &Scope,
         filter: &QueueFilter,
-    ) -> Result<Vec<(FlagStatus, i64)>> {
+    ) -> Result<(Vec<(FlagStatus, i64)>, FilterChoices)> {
         let generation = rv::generation(store).await?;
         let key = (
             scope.clone(),
@@ -59,26 +61,30 @@ impl QueueCache {
                 ..filter.clone()
             },
         );
-        if let Some(hit) = self.valid_for(generation).counts.get(&key) {
-            return Ok(hit.clone());
-        }
-        let counts = rv::status_counts(store, scope, filter).await?;
-        self.valid_for(generation)
-            .counts
-            .insert(key, counts.clone());
-        Ok(counts)
-    }
-
-    /// The filter menus for `scope`, as `rv::filter_choices`.
-    pub async fn filter_choices(&self, store: &Store, scope: &Scope) -> Result<FilterChoices> {
-        let generation = rv::generation(store).await?;
-        if let Some(hit) = self.valid_for(generation).choices.get(scope) {
-            return Ok(hit.clone());
-        }
-        let choices = rv::filter_choices(store, scope).await?;
-        self.valid_for(generation)
-            .choices
-            .insert(scope.clone(), choices.clone());
-        Ok(choices)
+        let (counts, choices) = {
+            let e = self.valid_for(generation);
+            (e.counts.get(&key).cloned(), e.choices.get(scope).cloned())
+        };
+        let counts = match counts {
+            Some(hit) => hit,
+            None => {
+                let counts = rv::status_counts(store, scope, filter).await?;
+                self.valid_for(generation)
+                    .counts
+                    .insert(key, counts.clone());
+                counts
+            }
+        };
+        let choices = match choices {
+            Some(hit) => hit,
+            None => {
+                let choices = rv::filter_choices(store, scope).await?;
+                self.valid_for(generation)
+                    .choices
+                    .insert(scope.clone(), choices.clone());
+                choices
+            }
+        };
+        Ok((counts, choices))
     }
 }

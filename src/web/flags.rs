@@ -187,15 +187,11 @@ pub async fn get_queue(
     let (filter, sort, page) = params.filter()?;
     let scope = session.scope();
     let rows = rv::queue_rows(&state.store, &scope, &filter, sort, page, PER_PAGE).await?;
-    let per_status = state
+    let (per_status, choices) = state
         .queue_cache
-        .status_counts(&state.store, &scope, &filter)
+        .counts_and_choices(&state.store, &scope, &filter)
         .await?;
     let result = rv::QueuePage::new(rows, per_status, &filter);
-    let choices = state
-        .queue_cache
-        .filter_choices(&state.store, &scope)
-        .await?;
     let pages = ((result.total + PER_PAGE - 1) / PER_PAGE).max(1);
     let statuses = match session.role {
         Role::Municipality => rv::MUNICIPALITY_STATUSES
