@@ -32,12 +32,16 @@ pub struct FileConfig {
     pub web: FileWeb,
     #[serde(default)]
     pub schedule: FileSchedule,
+    #[serde(default)]
+    pub report: ReportConfig,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileWeb {
     pub bind: Option<String>,
+    /// The address people reach the UI at (behind the reverse proxy), for links in mail.
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -45,6 +49,23 @@ pub struct FileWeb {
 pub struct FileSchedule {
     pub daily_crawl: Option<String>,
     pub weekly_report: Option<String>,
+}
+
+/// `[report]`: where the weekly lists go.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportConfig {
+    /// `smtp://host:port` (STARTTLS when offered) or `smtps://host:port`.
+    pub smtp_url: Option<String>,
+    /// The sender address of the notices.
+    pub from: Option<String>,
+    /// Attach the XLSX and PDF to the notice (default: no personal data in the mail).
+    #[serde(default)]
+    pub attach: bool,
+    /// Per municipality (`GMxxxx`) the addresses that get its list; a municipality
+    /// listed here gets a list every week, an empty one included.
+    #[serde(default)]
+    pub recipients: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// Values given on the command line; `None` means "not given".
@@ -67,8 +88,11 @@ pub struct Config {
     pub policies_file: PathBuf,
     pub user_agent: String,
     pub bind: String,
+    /// The UI's address for links in mail; default `http://<bind>`.
+    pub public_url: String,
     pub daily_crawl: String,
     pub weekly_report: String,
+    pub report: ReportConfig,
 }
 
 impl Config {
@@ -113,13 +137,36 @@ fn read_file(path: &Path) -> Result<FileConfig, BadInput> {
             path.display()
         ))
     })?;
-    toml::from_str(&text).map_err(|e| {
+    let file: FileConfig = toml::from_str(&text).map_err(|e| {
         BadInput(format!(
             "{}: ongeldige configuratie: {}",
             path.display(),
             e.message()
         ))
-    })
+    })?;
+    check_recipients(&file.report)
+        .map_err(|why| BadInput(format!("{}: [report.recipients]: {why}", path.display())))?;
+    Ok(file)
+}
+
+/// Every key a CBS code (`GM` and four digits), every address with one `@` and no spaces.
+fn check_recipients(r: &ReportConfig) -> Result<(), String> {
+    for (code, addresses) in &r.recipients {
+        let digits = code.strip_prefix("GM").unwrap_or("");
+        if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(format!("{code:?} is geen CBS-gemeentecode (GMxxxx)"));
+        }
+        for a in addresses {
+            let ok = a.matches('@').count() == 1
+                && !a.starts_with('@')
+                && !a.ends_with('@')
+                && !a.chars().any(|c| c.is_whitespace() || c.is_control());
+            if !ok {
+                return Err(format!("{code}: {a:?} is geen e-mailadres"));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The merge in progress: file values, overwritten by env, overwritten by flags.
@@ -130,8 +177,10 @@ struct Layer {
     policies_file: Option<PathBuf>,
     user_agent: Option<String>,
     bind: Option<String>,
+    public_url: Option<String>,
     daily_crawl: Option<String>,
     weekly_report: Option<String>,
+    report: ReportConfig,
 }
 
 impl Layer {
@@ -143,8 +192,10 @@ impl Layer {
             policies_file: f.policies_file,
             user_agent: f.user_agent,
             bind: f.web.bind,
+            public_url: f.web.public_url,
             daily_crawl: f.schedule.daily_crawl,
             weekly_report: f.schedule.weekly_report,
+            report: f.report,
         }
     }
 
@@ -193,6 +244,9 @@ impl Layer {
                 .policies_file
                 .unwrap_or_else(|| DEFAULT_POLICIES_FILE.into()),
             user_agent: self.user_agent.unwrap_or_else(|| DEFAULT_USER_AGENT.into()),
+            public_url: self.public_url.unwrap_or_else(|| {
+                format!("http://{}", self.bind.as_deref().unwrap_or(DEFAULT_BIND))
+            }),
             bind: self.bind.unwrap_or_else(|| DEFAULT_BIND.into()),
             daily_crawl: self
                 .daily_crawl
@@ -200,6 +254,7 @@ impl Layer {
             weekly_report: self
                 .weekly_report
                 .unwrap_or_else(|| DEFAULT_WEEKLY_REPORT.into()),
+            report: self.report,
         }
     }
 }

@@ -22,7 +22,8 @@
 //! | [`rules`] | the rule engine, one file per rule family, municipal policy; produces flags |
 //! | [`review`] | the flag lifecycle: statuses and the moves allowed between them |
 //! | [`web`] | the review UI: axum routes, askama templates (`templates/`), sessions, CSRF, roles, login throttle, input limits, security headers |
-//! | [`report`] | flag listings (table, JSON, CSV without formula cells), the demo summary; later the weekly lists |
+//! | [`report`] | flag listings (table, JSON, CSV without formula cells), the demo summary, the weekly lists per municipality (`report/weekly/`: CSV, XLSX, PDF, the mail notice) |
+//! | [`clock`] | the one clock "now" is read from; `WEBWACHT_NOW` or a test sets it |
 //! | [`store`] | all SQL, on SQLite (WAL, the default) or PostgreSQL through sqlx's `Any` driver: one query text for both, the differences in `store/dialect.rs`, typed rows and column types in `store/types.rs`; one file per aggregate or page (queue, flag detail, decisions, search, audit, ads, flags, register, runs, users), access scope in `store/scope.rs`, migrations per engine under `migrations/` |
 //! | [`demo`] | the bundled demo ad site, its site file and register, used by `webwacht demo` and the tests |
 //! | [`error`] | the exit-code enum that `main` maps every result to |
@@ -37,6 +38,7 @@
 #![forbid(unsafe_code)]
 
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod crawl;
 pub mod demo;

@@ -9,6 +9,7 @@ mod extract;
 mod flags;
 mod places;
 mod register;
+mod report;
 mod selectors;
 mod serve;
 mod sites;
@@ -108,6 +109,9 @@ pub enum Command {
     /// Gebruikers van de beoordelingsomgeving beheren
     #[command(subcommand)]
     User(user::UserCommand),
+    /// Rapporten voor de gemeenten: de weeklijsten van bevestigde signalen
+    #[command(subcommand)]
+    Report(report::ReportCommand),
 }
 
 impl Cli {
@@ -145,5 +149,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sites(args) => sites::run(&cli.config()?, args).await,
         Command::Serve(args) => serve::run(&cli.config()?, args).await,
         Command::User(cmd) => user::run(&cli.config()?, cmd).await,
+        Command::Report(cmd) => report::run(&cli.config()?, cmd).await,
     }
 }

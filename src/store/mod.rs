@@ -26,6 +26,7 @@ pub mod detail;
 pub mod dialect;
 pub mod flags;
 pub mod gazetteer;
+pub mod lists;
 pub mod queue;
 pub mod register;
 pub mod review;

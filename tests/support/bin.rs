@@ -21,6 +21,20 @@ pub fn webwacht(dir: &Path, args: &[&str]) -> Output {
         .expect("run webwacht")
 }
 
+/// As [`webwacht`], with extra environment variables (`WEBWACHT_NOW` to set the clock).
+pub fn webwacht_env(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_webwacht"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .current_dir(dir)
+        .env("WEBWACHT_LOG", "warn")
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .output()
+        .expect("run webwacht")
+}
+
 /// As [`webwacht`], with `input` written to its stdin.
 pub fn webwacht_with_stdin(dir: &Path, args: &[&str], input: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_webwacht"))

@@ -14,6 +14,7 @@ pub mod db;
 pub mod e164;
 pub mod hostile;
 pub mod site;
+pub mod smtp;
 pub mod web;
 
 pub use bin::*;
