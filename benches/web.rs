@@ -120,7 +120,7 @@ const WORDS: &[&str] = &[
     "opgenomen",
 ];
 
-fn knob(name: &str, default: usize) -> usize {
+pub(crate) fn knob(name: &str, default: usize) -> usize {
     std::env::var(name)
         .ok()
         .and_then(|v| v.parse().ok())
@@ -215,7 +215,7 @@ struct AdInfo {
     last_seen: DateTime<Utc>,
 }
 
-struct Seeded {
+pub(crate) struct Seeded {
     municipalities: Vec<String>,
     evidence_bytes: u64,
 }
@@ -223,7 +223,7 @@ struct Seeded {
 /// Fill a fresh store with `ads` ads (and their versions, fetches, phones, numbers,
 /// places, WARC evidence), a register snapshot, `flags` flags with their decisions and
 /// audit rows, and `sessions` users.
-async fn seed(
+pub(crate) async fn seed(
     store: &Store,
     evidence_dir: &Path,
     ads: usize,

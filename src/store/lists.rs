@@ -358,3 +358,99 @@ pub async fn sends(store: &Store, list_id: i64) -> Result<Vec<SendRow>> {
     .fetch_all(store.pool())
     .await?)
 }
+
+/// A list `scope` may see (a municipality: only its own), by id.
+pub async fn list_in_scope(store: &Store, scope: &Scope, id: i64) -> Result<Option<StoredList>> {
+    let mut q = super::sql::Sql::new(
+        "SELECT id, municipality_code, week, made_at, signal_count, '' AS content
+         FROM weekly_lists WHERE id = ",
+    );
+    q.push_bind(id);
+    scope.and_municipality(&mut q, "municipality_code");
+    Ok(q.build_query_as().fetch_optional(store.pool()).await?)
+}
+
+/// A signal on a list, as the list page shows it: no personal data.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ListedFlag {
+    pub flag_id: i64,
+    pub rule: crate::rules::Rule,
+    pub strength: i64,
+    pub status: crate::review::FlagStatus,
+}
+
+/// The signals on list `list_id` with their status now, if `scope` may see the list.
+pub async fn listed_flags(store: &Store, scope: &Scope, list_id: i64) -> Result<Vec<ListedFlag>> {
+    if list_in_scope(store, scope, list_id).await?.is_none() {
+        return Ok(Vec::new());
+    }
+    Ok(sqlx::query_as(
+        "SELECT f.id AS flag_id, f.rule, f.strength, f.status FROM weekly_list_flags l
+         JOIN flags f ON f.id = l.flag_id WHERE l.list_id = $1 ORDER BY f.id",
+    )
+    .bind(list_id)
+    .fetch_all(store.pool())
+    .await?)
+}
+
+/// A municipality marks a listed signal handled: `reported -> closed`, with its note, a
+/// decision row and an audit entry. Fails with `OutOfScope` (a 404) outside `scope` or off the
+/// list, and with `Conflict` when the signal is not `reported` (any more).
+pub async fn close_listed(
+    store: &Store,
+    scope: &Scope,
+    list_id: i64,
+    flag_id: i64,
+    actor: &str,
+    note: &str,
+    at: &str,
+) -> Result<()> {
+    if list_in_scope(store, scope, list_id).await?.is_none() {
+        return Err(StoreError::OutOfScope);
+    }
+    let _turn = store.write_turn().await;
+    let mut tx = store.pool().begin().await?;
+    let on_list: Option<i64> = sqlx::query_scalar(
+        "SELECT flag_id FROM weekly_list_flags WHERE list_id = $1 AND flag_id = $2",
+    )
+    .bind(list_id)
+    .bind(flag_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if on_list.is_none() {
+        return Err(StoreError::OutOfScope);
+    }
+    let moved =
+        sqlx::query("UPDATE flags SET status = 'closed' WHERE id = $1 AND status = 'reported'")
+            .bind(flag_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+    if moved != 1 {
+        return Err(StoreError::Conflict(
+            "dit signaal is niet (meer) gemeld; het is al afgehandeld".into(),
+        ));
+    }
+    sqlx::query(
+        "INSERT INTO decisions (flag_id, actor, from_status, to_status, note, decided_at, list_id)
+         VALUES ($1, $2, 'reported', 'closed', $3, $4, $5)",
+    )
+    .bind(flag_id)
+    .bind(actor)
+    .bind(note)
+    .bind(at)
+    .bind(list_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor, action, object, detail) VALUES ($1, $2, 'flag_close', $3, $4)",
+    )
+    .bind(at)
+    .bind(actor)
+    .bind(format!("flag:{flag_id}"))
+    .bind(format!("reported -> closed (lijst {list_id})"))
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -14,6 +14,7 @@ mod flags;
 pub mod limits;
 mod pages;
 pub mod password;
+mod reports;
 mod security;
 pub mod throttle;
 mod view;
@@ -40,6 +41,9 @@ pub struct AppState {
     pub store: Store,
     /// `data_dir/evidence`: where the WARC files of the captured pages are.
     pub evidence_dir: PathBuf,
+    /// The data directory (the parent of `evidence_dir`, as `Config` lays it out): the
+    /// weekly lists' files are under `reports/`.
+    pub data_dir: PathBuf,
     pub throttle: Arc<throttle::LoginThrottle>,
     /// Where every argon2 hash runs: at most one per core at a time.
     pub hashing: Arc<password::HashingPool>,
@@ -48,8 +52,13 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Store, evidence_dir: PathBuf) -> AppState {
+        let data_dir = evidence_dir
+            .parent()
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("."));
         AppState {
             store,
+            data_dir,
             evidence_dir,
             throttle: Arc::new(throttle::LoginThrottle::default()),
             hashing: Arc::new(password::HashingPool::sized_to_cores()),
@@ -71,6 +80,13 @@ pub fn app(state: AppState) -> Router {
         .route("/ads/{id}", get(pages::get_ad))
         .route("/search", get(pages::get_search))
         .route("/monitor", get(pages::get_monitor))
+        .route("/reports", get(reports::get_reports))
+        .route("/reports/{id}", get(reports::get_report))
+        .route("/reports/{id}/{kind}", get(reports::get_report_file))
+        .route(
+            "/reports/{id}/flags/{flag}/close",
+            post(reports::post_close),
+        )
         .route("/audit", get(admin::get_audit))
         .route("/users", get(admin::get_users).post(admin::post_user))
         .route("/users/{id}/disable", post(admin::post_disable_user))
