@@ -48,17 +48,29 @@ fn main() {
     rt.block_on(async {
         let store = Store::connect(&url).await.unwrap();
         let t = Instant::now();
-        web::seed(&store, &dir.path().join("evidence"), signals * 6 / 10, signals, 0).await;
+        let seeded = signals + signals / 10;
+        web::seed(&store, &dir.path().join("evidence"), seeded * 6 / 10, seeded, 0).await;
         let now = chrono::Utc::now();
         let week = IsoWeek::last_complete(now);
         let confirmed_at = timestamp(week.start() + chrono::Duration::days(2));
-        sqlx::query("UPDATE flags SET status = 'confirmed'")
+        // `signals` located signals confirmed once, in the last complete week; the rest
+        // (some seeded flags have no municipality) dismissed. The seeded history of
+        // decisions spans two years up to now: replaced.
+        sqlx::query("DELETE FROM decisions")
             .execute(store.pool())
             .await
             .unwrap();
         sqlx::query(
+            "UPDATE flags SET status = CASE WHEN id IN (SELECT id FROM flags
+             WHERE municipality_code IS NOT NULL ORDER BY id LIMIT $1) THEN 'confirmed' ELSE 'dismissed' END",
+        )
+        .bind(signals as i64)
+        .execute(store.pool())
+        .await
+        .unwrap();
+        sqlx::query(
             "INSERT INTO decisions (flag_id, actor, from_status, to_status, decided_at)
-             SELECT id, 'onderzoeker', 'in_review', 'confirmed', $1 FROM flags",
+             SELECT id, 'onderzoeker', 'in_review', 'confirmed', $1 FROM flags WHERE status = 'confirmed'",
         )
         .bind(&confirmed_at)
         .execute(store.pool())
