@@ -95,7 +95,7 @@ fn main() {
             &weekly::Request {
                 week,
                 municipality: None,
-                recipients: codes.into_iter().collect(),
+                recipients: codes.into_iter().map(|c| (c, Vec::new())).collect(),
                 dry_run: false,
             },
         )

@@ -13,9 +13,10 @@ use calamine::{Data, Reader, Xlsx};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use support::db::TestDb;
+use support::flags::{decide, status};
 use support::{stderr, stdout, webwacht_env};
 use webwacht::report::weekly::model::IsoWeek;
-use webwacht::store::{decisions, Store};
+use webwacht::store::Store;
 
 const HEADER: &str = "signaal;regel;sterkte;toelichting;gemeente;site;advertentie_url;plaats;adverteerder;telefoonnummers;vergunningnummers;eerst_gezien;laatst_gezien;bevestigd_op;bewijs_sha256";
 
@@ -28,32 +29,6 @@ async fn flags_in(store: &Store, code: &str) -> Vec<(i64, i64)> {
     .fetch_all(store.pool())
     .await
     .unwrap()
-}
-
-async fn decide(store: &Store, (id, version): (i64, i64), steps: &[&str]) {
-    decisions::decide(
-        store,
-        &decisions::NewDecision {
-            flag_id: id,
-            actor: "onderzoeker",
-            expected_status: "new",
-            expected_version: version,
-            steps,
-            escalate: false,
-            note: Some("gecontroleerd"),
-            action: "confirm",
-        },
-    )
-    .await
-    .unwrap();
-}
-
-async fn status(store: &Store, id: i64) -> String {
-    sqlx::query_scalar("SELECT status FROM flags WHERE id = $1")
-        .bind(id)
-        .fetch_one(store.pool())
-        .await
-        .unwrap()
 }
 
 async fn count(store: &Store, sql: &str) -> i64 {
@@ -404,13 +379,26 @@ async fn notices_go_to_each_recipient_without_personal_data_and_failed_sends_are
     let now = a_week_later();
     let week = IsoWeek::last_complete(now);
 
-    // The mail server is down: the list is made, the sends fail and stay unsent.
+    // Made without --send: the notices are noted with the list, to go with the next
+    // --send (whichever week it is for).
     write_report_config(
         &dir,
         &db,
         &format!("smtp://127.0.0.1:{}", closed_port()),
         false,
     );
+    let out = report(&dir, now, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        count(
+            &store,
+            "SELECT COUNT(*) FROM weekly_list_sends WHERE sent_at IS NULL AND attempts = 0"
+        )
+        .await,
+        2
+    );
+
+    // The mail server is down: the sends fail and stay unsent.
     let out = report(&dir, now, &["--send"]);
     assert_eq!(
         out.status.code(),

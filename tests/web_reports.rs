@@ -9,9 +9,10 @@ use std::path::PathBuf;
 
 use axum::http::StatusCode;
 use support::db::TestDb;
+use support::flags::{decide, status};
 use support::web::{links, Browser};
 use webwacht::report::weekly::{self, model::IsoWeek};
-use webwacht::store::{decisions, users, Store};
+use webwacht::store::{users, Store};
 use webwacht::web::auth::Role;
 use webwacht::web::{self, AppState};
 
@@ -25,32 +26,10 @@ async fn confirm_two(store: &Store, code: &str) -> Vec<i64> {
     .fetch_all(store.pool())
     .await
     .unwrap();
-    for (id, version) in &flags {
-        decisions::decide(
-            store,
-            &decisions::NewDecision {
-                flag_id: *id,
-                actor: "onderzoeker",
-                expected_status: "new",
-                expected_version: *version,
-                steps: &["in_review", "confirmed"],
-                escalate: false,
-                note: None,
-                action: "confirm",
-            },
-        )
-        .await
-        .unwrap();
+    for f in &flags {
+        decide(store, *f, &["in_review", "confirmed"]).await;
     }
     flags.into_iter().map(|(id, _)| id).collect()
-}
-
-async fn status(store: &Store, id: i64) -> String {
-    sqlx::query_scalar("SELECT status FROM flags WHERE id = $1")
-        .bind(id)
-        .fetch_one(store.pool())
-        .await
-        .unwrap()
 }
 
 async fn a_municipality_sees_downloads_and_closes_only_its_own_lists(db: TestDb, dir: PathBuf) {

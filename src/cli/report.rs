@@ -61,7 +61,7 @@ async fn weekly_lists(cfg: &Config, args: &WeeklyArgs) -> anyhow::Result<()> {
     let req = weekly::Request {
         week,
         municipality,
-        recipients: cfg.report.recipients.keys().cloned().collect(),
+        recipients: cfg.report.recipients.clone(),
         dry_run: args.dry_run,
     };
     let store = Store::open(cfg).await?;

@@ -73,8 +73,11 @@ pub async fn due(store: &Store, municipality: &str, week_end: &str) -> Result<Ve
                 {phones} AS phones, {numbers} AS licence_numbers,
                 f.first_seen, f.last_seen, c.confirmed_at, fe.warc_record_sha256 AS evidence_sha256
          FROM flags f
-         JOIN (SELECT flag_id, MAX(decided_at) AS confirmed_at FROM decisions
-               WHERE to_status = 'confirmed' GROUP BY flag_id) c ON c.flag_id = f.id
+         JOIN (SELECT cf.id AS flag_id,
+                      (SELECT MAX(d.decided_at) FROM decisions d
+                       WHERE d.flag_id = cf.id AND d.to_status = 'confirmed') AS confirmed_at
+               FROM flags cf WHERE cf.status = 'confirmed' AND cf.municipality_code = $1) c
+           ON c.flag_id = f.id
          JOIN ads a ON a.id = f.ad_id
          JOIN ad_versions v ON v.id = f.version_id
          LEFT JOIN fetches fe ON fe.id = v.fetch_id
@@ -146,6 +149,9 @@ pub struct NewList<'a> {
     pub made_at: &'a str,
     pub content: &'a str,
     pub flag_ids: &'a [i64],
+    /// Who is to get the list by mail: noted with the list, in its transaction, so a
+    /// notice is never lost between making and sending.
+    pub recipients: &'a [String],
     /// When the moves are recorded (RFC 3339, UTC).
     pub at: &'a str,
 }
@@ -195,6 +201,16 @@ pub async fn make(store: &Store, l: &NewList<'_>) -> Result<i64> {
         .bind(format!("op de weeklijst {} van {}", l.week, l.municipality_code))
         .bind(l.at)
         .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for to in l.recipients {
+        sqlx::query(
+            "INSERT INTO weekly_list_sends (list_id, recipient) VALUES ($1, $2)
+             ON CONFLICT (list_id, recipient) DO NOTHING",
+        )
+        .bind(id)
+        .bind(to)
         .execute(&mut *tx)
         .await?;
     }

@@ -10,15 +10,7 @@ use std::sync::OnceLock;
 /// Run `webwacht` with `--data-dir dir` and the given arguments; stdin is closed and the
 /// working directory is `dir`, so no `./webwacht.toml` of the developer is read.
 pub fn webwacht(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_webwacht"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .current_dir(dir)
-        .env("WEBWACHT_LOG", "warn")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run webwacht")
+    webwacht_env(dir, &[], args)
 }
 
 /// As [`webwacht`], with extra environment variables (`WEBWACHT_NOW` to set the clock).

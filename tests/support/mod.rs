@@ -12,6 +12,7 @@
 pub mod bin;
 pub mod db;
 pub mod e164;
+pub mod flags;
 pub mod hostile;
 pub mod site;
 pub mod smtp;

@@ -33,8 +33,9 @@ pub struct Request {
     /// Only this municipality (`GMxxxx`); otherwise every municipality with something
     /// due, and every one in `recipients`.
     pub municipality: Option<String>,
-    /// Municipalities that get a list every week, an empty one included.
-    pub recipients: BTreeSet<String>,
+    /// Per municipality the addresses that get its list by mail (`[report.recipients]`);
+    /// these municipalities get a list every week, an empty one included.
+    pub recipients: std::collections::BTreeMap<String, Vec<String>>,
     pub dry_run: bool,
 }
 
@@ -88,7 +89,7 @@ pub async fn run(
                 .await?
                 .into_iter()
                 .collect();
-            all.extend(req.recipients.iter().cloned());
+            all.extend(req.recipients.keys().cloned());
             all.into_iter().collect()
         }
     };
@@ -131,7 +132,7 @@ async fn one(
     }
     let mut rows = lists::due(store, code, &timestamp(week.end())).await?;
     if rows.is_empty()
-        && !req.recipients.contains(code)
+        && !req.recipients.contains_key(code)
         && req.municipality.as_deref() != Some(code)
     {
         return Ok(None);
@@ -172,6 +173,7 @@ async fn one(
             made_at: &list.made_at,
             content: &content,
             flag_ids: &flag_ids,
+            recipients: req.recipients.get(code).map_or(&[], |v| v.as_slice()),
             at: &timestamp(now),
         },
     )

@@ -108,8 +108,9 @@ pub struct SendReport {
     pub failed: Vec<(String, String, String)>,
 }
 
-/// Send every notice that is due and not yet sent: of the lists just made (`list_ids`)
-/// to their municipality's recipients, and of earlier lists whose send failed.
+/// Send every notice that is due and not yet sent: those noted when a list was made,
+/// those of `list_ids` (the lists of this run, also ones made before their municipality
+/// had recipients) to their municipality's recipients, and earlier ones that failed.
 pub async fn send_due(
     store: &Store,
     data_dir: &Path,

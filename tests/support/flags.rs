@@ -1,0 +1,38 @@
+//! Flags in tests: a person's decision through the store, and a flag's status now.
+
+#![allow(dead_code)]
+
+use webwacht::store::{decisions, Store};
+
+/// Decide on a `new` flag `(id, version)` as a researcher, through `steps`
+/// (`["in_review", "confirmed"]`).
+pub async fn decide(store: &Store, (id, version): (i64, i64), steps: &[&str]) {
+    decisions::decide(
+        store,
+        &decisions::NewDecision {
+            flag_id: id,
+            actor: "onderzoeker",
+            expected_status: "new",
+            expected_version: version,
+            steps,
+            escalate: false,
+            note: Some("gecontroleerd"),
+            action: if steps.last() == Some(&"dismissed") {
+                "dismiss"
+            } else {
+                "confirm"
+            },
+        },
+    )
+    .await
+    .unwrap();
+}
+
+/// The status of flag `id` now.
+pub async fn status(store: &Store, id: i64) -> String {
+    sqlx::query_scalar("SELECT status FROM flags WHERE id = $1")
+        .bind(id)
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+}
