@@ -1,0 +1,162 @@
+//! `/reports` in Debian's headless Chromium (`tests/e2e/reports.mjs`, playwright-core),
+//! on both engines: a municipality user finds its own weekly list through the menu and
+//! downloads it, sees none of another municipality's, and that list's page and files
+//! typed as URLs answer 404.
+//!
+//! Needs `node`, `/usr/bin/chromium` and `tests/e2e/node_modules` (`tools/test` installs
+//! them). Without them the test is skipped with a notice, unless `CI` is set: then it fails.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use support::db::TestDb;
+use support::flags::decide;
+use tokio::net::TcpListener;
+use webwacht::report::weekly::{self, model::IsoWeek};
+use webwacht::store::{users, Store};
+use webwacht::web::auth::Role;
+use webwacht::web::{self, AppState};
+
+const PASSWORD: &str = "een lang genoeg wachtwoord";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+fn e2e_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e")
+}
+
+/// Node, Chromium and playwright-core, or why not.
+fn missing_tools() -> Option<String> {
+    let node = std::process::Command::new("node")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    if !node.is_ok_and(|s| s.success()) {
+        return Some("`node` is not on PATH (Debian: apt-get install -y nodejs npm)".into());
+    }
+    if !Path::new(CHROMIUM).exists() {
+        return Some(format!(
+            "{CHROMIUM} is missing (Debian: apt-get install -y chromium)"
+        ));
+    }
+    let playwright = e2e_dir().join("node_modules/playwright-core");
+    if !playwright.exists() {
+        return Some(format!(
+            "{} is missing (run: npm ci --prefix tests/e2e --no-audit --no-fund)",
+            playwright.display()
+        ));
+    }
+    None
+}
+
+async fn confirm_one(store: &Store, code: &str) {
+    let flag: (i64, i64) = sqlx::query_as(
+        "SELECT id, version_id FROM flags WHERE municipality_code = $1 AND status = 'new' ORDER BY id LIMIT 1",
+    )
+    .bind(code)
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    decide(store, flag, &["in_review", "confirmed"]).await;
+}
+
+async fn a_municipality_sees_only_its_own_lists_in_chromium(db: TestDb, dir: PathBuf) {
+    if let Some(why) = missing_tools() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI needs the browser test: {why}"
+        );
+        eprintln!("skipped: {why}");
+        return;
+    }
+    let store = db.open().await;
+    confirm_one(&store, "GM0518").await;
+    confirm_one(&store, "GM0599").await;
+    let now = chrono::Utc::now() + chrono::Duration::days(7);
+    let made = weekly::run(
+        &store,
+        &dir,
+        now,
+        &weekly::Request {
+            week: IsoWeek::last_complete(now),
+            municipality: None,
+            recipients: Default::default(),
+            dry_run: false,
+        },
+    )
+    .await
+    .unwrap();
+    let id_of = |code: &str| {
+        made.iter()
+            .find(|o| o.municipality_code == code)
+            .and_then(|o| o.list_id)
+            .unwrap()
+            .to_string()
+    };
+    let hash = web::hash_password(PASSWORD).unwrap();
+    users::create_user(&store, "denhaag", &hash, Role::Municipality, Some("GM0518"))
+        .await
+        .unwrap();
+
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(web::serve(
+        listener,
+        AppState::new(store.clone(), dir.join("evidence")),
+        async {
+            let _ = stopped.await;
+        },
+    ));
+
+    let mut node = tokio::process::Command::new("node");
+    node.arg("reports.mjs")
+        .current_dir(e2e_dir())
+        .envs([
+            ("BASE_URL", base.clone()),
+            ("USER_NAME", "denhaag".to_string()),
+            ("USER_PASSWORD", PASSWORD.to_string()),
+            ("OWN_LIST", id_of("GM0518")),
+            ("OWN_CODE", "GM0518".to_string()),
+            ("OTHER_LIST", id_of("GM0599")),
+            ("OTHER_CODE", "GM0599".to_string()),
+        ])
+        .stdin(Stdio::null())
+        .kill_on_drop(true);
+    // Loopback only: no proxy may see (or be asked for) anything.
+    for var in [
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+    ] {
+        node.env_remove(var);
+    }
+    let out = tokio::time::timeout(Duration::from_secs(120), node.output())
+        .await
+        .expect("tests/e2e/reports.mjs took longer than 120 s")
+        .expect("run node tests/e2e/reports.mjs");
+    let _ = stop.send(());
+    let _ = server.await;
+    assert!(
+        out.status.success(),
+        "tests/e2e/reports.mjs failed ({}):\n--- stdout\n{}\n--- stderr\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let downloads: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'report_download' AND actor = 'denhaag'",
+    )
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(downloads, 1, "the browser's download is in the audit log");
+    store.close().await;
+}
+both_engines!(demo a_municipality_sees_only_its_own_lists_in_chromium);
