@@ -17,7 +17,7 @@ fn starts_formula(cell: &str) -> bool {
 
 fn flags_csv_holds_a_hostile_advertiser_and_keeps_phones_as_text(db: &TestDb, dir: &Path) {
     let mut demo = db.args().to_vec();
-    demo.extend(["demo", "--no-serve"]);
+    demo.extend(["demo", "--no-serve", "--no-lists"]);
     let out = webwacht(dir, &demo);
     assert!(out.status.success(), "demo: {}", stderr(&out));
     // An ad site controls what its ads say; here the advertiser name and, to reach a

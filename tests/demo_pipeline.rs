@@ -59,12 +59,34 @@ fn demo_raises_exactly_the_expected_flags_and_is_idempotent(db: &TestDb, dir: &P
     assert_eq!(got.len(), first.len(), "one flag per ad and rule");
     assert_eq!(first.len(), 42, "the demo's 42 flags on {:?}", db.engine);
 
+    // The loop: the demo reviewer confirmed Rotterdam's three strongest signals and this
+    // week's list carried them (confirmed -> reported); the rest is undecided.
+    let reported: Vec<&serde_json::Value> =
+        first.iter().filter(|f| f["status"] == "reported").collect();
+    assert_eq!(reported.len(), 3, "three signals on the demo's weekly list");
     for f in &first {
         let s = f["strength"].as_i64().unwrap();
         assert!((0..=10).contains(&s));
         assert!(!f["explanation"].as_str().unwrap().is_empty());
-        assert_eq!(f["status"], "new");
+        if f["status"] == "reported" {
+            assert_eq!(f["municipality_code"], "GM0599", "{f}");
+        } else {
+            assert_eq!(f["status"], "new");
+        }
         assert_eq!(f["site"], "demo-escort");
+    }
+    let reports = dir.join("reports").join("GM0599");
+    let files: Vec<String> = std::fs::read_dir(&reports)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(files.len(), 3, "CSV, XLSX and PDF: {files:?}");
+    for kind in ["csv", "xlsx", "pdf"] {
+        assert!(files.iter().any(|f| f.ends_with(kind)), "{files:?}");
+        assert!(
+            text.contains(&format!(".{kind}")),
+            "the demo prints the {kind} path"
+        );
     }
 
     // The pipeline left the flags ready for the review UI's index-only reads: on
@@ -98,6 +120,13 @@ fn demo_raises_exactly_the_expected_flags_and_is_idempotent(db: &TestDb, dir: &P
             .collect::<BTreeSet<_>>()
     };
     assert_eq!(ids(&first), ids(&second));
+    // ...and decides nothing more: the same statuses.
+    let statuses = |v: &[serde_json::Value]| {
+        v.iter()
+            .map(|f| (f["id"].as_i64().unwrap(), f["status"].to_string()))
+            .collect::<BTreeSet<_>>()
+    };
+    assert_eq!(statuses(&first), statuses(&second));
 }
 
 both_engines!(demo_raises_exactly_the_expected_flags_and_is_idempotent);

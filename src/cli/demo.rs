@@ -1,7 +1,8 @@
 //! `webwacht demo`: the whole job on the embedded default. Starts the bundled demo ad
 //! site on 127.0.0.1, imports the demo register, crawls, extracts, flags and prints a
-//! Dutch summary, then serves the review UI with two fresh demo accounts until Ctrl-C
-//! (`--no-serve`: stop after the summary). Works in its own data dir (`./data/demo/`), never the user's database.
+//! Dutch summary; then a demo reviewer confirms a few signals and this week's lists are
+//! made (`--no-lists`: not), and it serves the review UI with two fresh demo accounts
+//! until Ctrl-C (`--no-serve`: stop after the lists). Works in its own data dir (`./data/demo/`), never the user's database.
 
 use std::path::PathBuf;
 
@@ -16,6 +17,7 @@ use crate::error::BadInput;
 use crate::pipeline;
 use crate::register::RegisterKind;
 use crate::report::summary;
+use crate::report::weekly::{self, model::IsoWeek};
 use crate::rules::Policies;
 use crate::site;
 use crate::store::{self, Store};
@@ -29,7 +31,17 @@ pub struct DemoArgs {
     /// Stop na de samenvatting (anders draaien de demosite en de beoordelingsomgeving tot Ctrl-C)
     #[arg(long)]
     pub no_serve: bool,
+    /// Alleen crawlen en signaleren: geen signalen bevestigen en geen weeklijsten maken
+    /// (om de signalen zelf te beoordelen)
+    #[arg(long)]
+    pub no_lists: bool,
 }
+
+/// The clearly named reviewer the demo confirms signals as.
+pub const DEMO_REVIEWER: &str = "demo-onderzoeker";
+/// The municipality whose signals the demo confirms (Rotterdam), and how many.
+const DEMO_MUNICIPALITY: &str = "GM0599";
+const DEMO_CONFIRMS: i64 = 3;
 
 pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<()> {
     // Only --data-dir and --database-url may move the demo; the user's config file and
@@ -125,6 +137,9 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<()> {
     );
     println!("  Bewijs (WARC): {}", cfg.evidence_dir().display());
     println!("(Niet geïnstalleerd? Vervang `webwacht` door `cargo run --release --`.)");
+    if !args.no_lists {
+        the_loop(&store, &data_dir).await?;
+    }
 
     if args.no_serve {
         store.close().await;
@@ -151,6 +166,79 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<()> {
     };
     super::serve::serve_until_ctrl_c(store, &cfg, &bind).await?;
     server.shutdown().await;
+    Ok(())
+}
+
+/// The rest of the loop: the demo reviewer confirms a few of Rotterdam's strongest
+/// signals (once: a second run confirms nothing more), and this week's lists are made.
+async fn the_loop(store: &Store, data_dir: &std::path::Path) -> anyhow::Result<()> {
+    let done_before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM decisions WHERE actor = $1")
+        .bind(DEMO_REVIEWER)
+        .fetch_one(store.pool())
+        .await?;
+    if done_before == 0 {
+        let picks: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT id, version_id FROM flags WHERE municipality_code = $1 AND status = 'new'
+             ORDER BY strength DESC, id LIMIT $2",
+        )
+        .bind(DEMO_MUNICIPALITY)
+        .bind(DEMO_CONFIRMS)
+        .fetch_all(store.pool())
+        .await?;
+        for (id, version) in picks {
+            store::decisions::decide(
+                store,
+                &store::decisions::NewDecision {
+                    flag_id: id,
+                    actor: DEMO_REVIEWER,
+                    expected_status: "new",
+                    expected_version: version,
+                    steps: &["in_review", "confirmed"],
+                    escalate: false,
+                    note: Some("Demo: bevestigd door de demo-onderzoeker"),
+                    action: "confirm",
+                },
+            )
+            .await?;
+        }
+    }
+    let now = crate::clock::Clock::from_env()?.now();
+    let week = IsoWeek::of(
+        now.with_timezone(&chrono_tz::Europe::Amsterdam)
+            .date_naive(),
+    );
+    let lists = weekly::run(
+        store,
+        data_dir,
+        now,
+        &weekly::Request {
+            week,
+            municipality: None,
+            recipients: Default::default(),
+            dry_run: false,
+        },
+    )
+    .await?;
+    if lists.is_empty() {
+        println!(
+            "\n== de weeklijst ==\nGeen nieuwe bevestigde signalen voor week {week}; eerdere lijsten staan in {}.",
+            data_dir.join("reports").display()
+        );
+        return Ok(());
+    }
+    println!(
+        "\n== de weeklijst ==\nDe {DEMO_REVIEWER} bevestigde signalen in Rotterdam; de weeklijst van week {week} staat klaar (signalen gaan van bevestigd naar gemeld):"
+    );
+    for o in &lists {
+        println!(
+            "  {} week {}: {} signalen",
+            o.municipality_code, o.week, o.signals
+        );
+        for f in &o.files {
+            println!("    {}", data_dir.join(f).display());
+        }
+    }
+    println!("Dit krijgt een gemeente elke week: de lijst als CSV en XLSX (voor Excel) en als PDF (voor het dossier).");
     Ok(())
 }
 

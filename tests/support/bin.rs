@@ -57,12 +57,13 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-/// The data dir of one real run of `webwacht demo --no-serve`, made once per test binary.
+/// The data dir of one real run of `webwacht demo --no-serve --no-lists` (every signal
+/// undecided), made once per test binary.
 pub fn demo_fixture() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap().keep();
-        let out = webwacht(&dir, &["demo", "--no-serve"]);
+        let out = webwacht(&dir, &["demo", "--no-serve", "--no-lists"]);
         assert!(out.status.success(), "demo failed: {}", stderr(&out));
         dir
     })

@@ -206,7 +206,8 @@ where
     }
 }
 
-/// The data dir of one real run of `webwacht demo --no-serve` on `engine`, made once per
+/// The data dir of one real run of `webwacht demo --no-serve --no-lists` (every signal
+/// undecided) on `engine`, made once per
 /// test binary, and its database (on PostgreSQL the template of the copies); `None` when
 /// PostgreSQL is not available outside CI.
 pub fn demo_fixture(engine: Engine) -> Option<&'static (PathBuf, TestDb)> {
@@ -222,7 +223,7 @@ pub fn demo_fixture(engine: Engine) -> Option<&'static (PathBuf, TestDb)> {
             let dir = tempfile::tempdir().unwrap().keep();
             let db = TestDb::new_blocking(engine, &dir)?;
             let mut args = db.args().to_vec();
-            args.extend(["demo", "--no-serve"]);
+            args.extend(["demo", "--no-serve", "--no-lists"]);
             let out = super::bin::webwacht(&dir, &args);
             assert!(
                 out.status.success(),
