@@ -258,16 +258,6 @@ pub async fn files(store: &Store, list_id: i64) -> Result<Vec<StoredFile>> {
     .await?)
 }
 
-/// The signals on a list, by number.
-pub async fn flags_of(store: &Store, list_id: i64) -> Result<Vec<i64>> {
-    Ok(sqlx::query_scalar(
-        "SELECT flag_id FROM weekly_list_flags WHERE list_id = $1 ORDER BY flag_id",
-    )
-    .bind(list_id)
-    .fetch_all(store.pool())
-    .await?)
-}
-
 /// The lists `scope` may see (a municipality: its own), newest week first.
 pub async fn lists(store: &Store, scope: &Scope) -> Result<Vec<StoredList>> {
     let mut q = super::sql::Sql::new(
@@ -354,25 +344,6 @@ pub async fn mark_failed(
     .execute(store.pool())
     .await?;
     Ok(())
-}
-
-/// One recipient's send of a list, as recorded.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct SendRow {
-    pub recipient: String,
-    pub attempts: i64,
-    pub last_error: Option<String>,
-    pub sent_at: Option<String>,
-}
-
-/// The sends of a list, by recipient.
-pub async fn sends(store: &Store, list_id: i64) -> Result<Vec<SendRow>> {
-    Ok(sqlx::query_as(
-        "SELECT recipient, attempts, last_error, sent_at FROM weekly_list_sends WHERE list_id = $1 ORDER BY recipient",
-    )
-    .bind(list_id)
-    .fetch_all(store.pool())
-    .await?)
 }
 
 /// A list `scope` may see (a municipality: only its own), by id.
