@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use support::browser::{e2e_dir, missing_tools, CHROMIUM};
 use support::db::TestDb;
 use support::site::SiteFile;
 
@@ -44,7 +45,6 @@ use webwacht::store::{self, review, users, Store};
 use webwacht::web::auth::Role;
 use webwacht::web::{self, hash_password, AppState};
 
-const CHROMIUM: &str = "/usr/bin/chromium";
 const SITE_ID: &str = "vijandige-gids";
 const RESEARCHER: (&str, &str) = ("rechercheur-e2e", "e2e-wachtwoord-rechercheur-1");
 const COORDINATOR: (&str, &str) = ("coordinator-e2e", "e2e-wachtwoord-coordinator-1");
@@ -228,37 +228,6 @@ fn site_toml(addr: SocketAddr) -> String {
 // ---------------------------------------------------------------------------------------
 // What the browser run needs.
 
-fn e2e_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e")
-}
-
-/// Node, Chromium and playwright-core, or why not.
-fn missing_tools() -> Option<String> {
-    let node = std::process::Command::new("node")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status();
-    if !node.is_ok_and(|s| s.success()) {
-        return Some("`node` is not on PATH (Debian: apt-get install -y nodejs npm)".into());
-    }
-    if !Path::new(CHROMIUM).exists() {
-        return Some(format!(
-            "{CHROMIUM} is missing (Debian: apt-get install -y chromium)"
-        ));
-    }
-    for package in ["playwright-core", "axe-core"] {
-        let dir = e2e_dir().join("node_modules").join(package);
-        if !dir.exists() {
-            return Some(format!(
-                "{} is missing (run: npm ci --prefix tests/e2e --no-audit --no-fund)",
-                dir.display()
-            ));
-        }
-    }
-    None
-}
-
 async fn import_register(store: &Store) {
     let (m, p) = webwacht::extract::gazetteer::embedded();
     let g = Gazetteer::new(m, p);
@@ -318,7 +287,7 @@ async fn run_node(script: &str, env: &[(&str, String)], hits: &Hits) {
 }
 
 async fn review_ui_in_headless_chromium_runs_no_payload(db: TestDb, dir: PathBuf) {
-    if let Some(why) = missing_tools() {
+    if let Some(why) = missing_tools(&["playwright-core", "axe-core"]) {
         let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty());
         assert!(
             !ci,

@@ -9,9 +9,9 @@ use std::path::PathBuf;
 
 use axum::http::StatusCode;
 use support::db::TestDb;
-use support::flags::{decide, status};
+use support::flags::{decide, make_lists, status};
 use support::web::{links, Browser};
-use webwacht::report::weekly::{self, model::IsoWeek};
+use webwacht::report::weekly::model::IsoWeek;
 use webwacht::store::{users, Store};
 use webwacht::web::auth::Role;
 use webwacht::web::{self, AppState};
@@ -37,19 +37,7 @@ async fn a_municipality_sees_downloads_and_closes_only_its_own_lists(db: TestDb,
     let den_haag = confirm_two(&store, "GM0518").await;
     let rotterdam = confirm_two(&store, "GM0599").await;
     let now = chrono::Utc::now() + chrono::Duration::days(7);
-    let made = weekly::run(
-        &store,
-        &dir,
-        now,
-        &weekly::Request {
-            week: IsoWeek::last_complete(now),
-            municipality: None,
-            recipients: Default::default(),
-            dry_run: false,
-        },
-    )
-    .await
-    .unwrap();
+    let made = make_lists(&store, &dir, now).await;
     let id_of = |code: &str| {
         made.iter()
             .find(|o| o.municipality_code == code)

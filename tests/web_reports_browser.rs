@@ -8,49 +8,19 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
+use support::browser::{e2e_dir, missing_tools};
 use support::db::TestDb;
-use support::flags::decide;
+use support::flags::{decide, make_lists};
 use tokio::net::TcpListener;
-use webwacht::report::weekly::{self, model::IsoWeek};
 use webwacht::store::{users, Store};
 use webwacht::web::auth::Role;
 use webwacht::web::{self, AppState};
 
 const PASSWORD: &str = "een lang genoeg wachtwoord";
-const CHROMIUM: &str = "/usr/bin/chromium";
-
-fn e2e_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e")
-}
-
-/// Node, Chromium and playwright-core, or why not.
-fn missing_tools() -> Option<String> {
-    let node = std::process::Command::new("node")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status();
-    if !node.is_ok_and(|s| s.success()) {
-        return Some("`node` is not on PATH (Debian: apt-get install -y nodejs npm)".into());
-    }
-    if !Path::new(CHROMIUM).exists() {
-        return Some(format!(
-            "{CHROMIUM} is missing (Debian: apt-get install -y chromium)"
-        ));
-    }
-    let playwright = e2e_dir().join("node_modules/playwright-core");
-    if !playwright.exists() {
-        return Some(format!(
-            "{} is missing (run: npm ci --prefix tests/e2e --no-audit --no-fund)",
-            playwright.display()
-        ));
-    }
-    None
-}
 
 async fn confirm_one(store: &Store, code: &str) {
     let flag: (i64, i64) = sqlx::query_as(
@@ -64,7 +34,7 @@ async fn confirm_one(store: &Store, code: &str) {
 }
 
 async fn a_municipality_sees_only_its_own_lists_in_chromium(db: TestDb, dir: PathBuf) {
-    if let Some(why) = missing_tools() {
+    if let Some(why) = missing_tools(&["playwright-core"]) {
         assert!(
             std::env::var_os("CI").is_none(),
             "CI needs the browser test: {why}"
@@ -76,19 +46,7 @@ async fn a_municipality_sees_only_its_own_lists_in_chromium(db: TestDb, dir: Pat
     confirm_one(&store, "GM0518").await;
     confirm_one(&store, "GM0599").await;
     let now = chrono::Utc::now() + chrono::Duration::days(7);
-    let made = weekly::run(
-        &store,
-        &dir,
-        now,
-        &weekly::Request {
-            week: IsoWeek::last_complete(now),
-            municipality: None,
-            recipients: Default::default(),
-            dry_run: false,
-        },
-    )
-    .await
-    .unwrap();
+    let made = make_lists(&store, &dir, now).await;
     let id_of = |code: &str| {
         made.iter()
             .find(|o| o.municipality_code == code)

@@ -36,3 +36,26 @@ pub async fn status(store: &Store, id: i64) -> String {
         .await
         .unwrap()
 }
+
+/// Make the weekly lists of the week before `now` for every municipality with confirmed
+/// signals (no recipients), as `webwacht report weekly` would.
+pub async fn make_lists(
+    store: &Store,
+    data_dir: &std::path::Path,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<webwacht::report::weekly::Outcome> {
+    use webwacht::report::weekly::{self, model::IsoWeek};
+    weekly::run(
+        store,
+        data_dir,
+        now,
+        &weekly::Request {
+            week: IsoWeek::last_complete(now),
+            municipality: None,
+            recipients: Default::default(),
+            dry_run: false,
+        },
+    )
+    .await
+    .unwrap()
+}

@@ -10,6 +10,7 @@
 #![allow(dead_code, unused_imports, unused_macros)]
 
 pub mod bin;
+pub mod browser;
 pub mod db;
 pub mod e164;
 pub mod flags;
