@@ -19,10 +19,9 @@ mod support;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use support::browser::{e2e_dir, missing_tools, CHROMIUM};
+use support::browser::{missing_tools, node_command, CHROMIUM};
 use support::db::TestDb;
 use support::site::SiteFile;
 
@@ -252,23 +251,7 @@ fn ad_url_id(url: &str) -> &str {
 /// asserts it exits 0, showing its output and the beacon's hits if not.
 async fn run_node(script: &str, env: &[(&str, String)], hits: &Hits) {
     let started = Instant::now();
-    let mut node = tokio::process::Command::new("node");
-    node.arg(script)
-        .current_dir(e2e_dir())
-        .envs(env.iter().map(|(k, v)| (k, v)))
-        .stdin(Stdio::null())
-        .kill_on_drop(true);
-    // Loopback only: no proxy may see (or be asked for) anything.
-    for var in [
-        "http_proxy",
-        "https_proxy",
-        "all_proxy",
-        "HTTP_PROXY",
-        "HTTPS_PROXY",
-        "ALL_PROXY",
-    ] {
-        node.env_remove(var);
-    }
+    let mut node = node_command(script, env);
     let out = tokio::time::timeout(BROWSER_TIMEOUT, node.output())
         .await
         .unwrap_or_else(|_| panic!("tests/e2e/{script} took longer than {BROWSER_TIMEOUT:?}"))

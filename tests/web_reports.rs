@@ -9,33 +9,19 @@ use std::path::PathBuf;
 
 use axum::http::StatusCode;
 use support::db::TestDb;
-use support::flags::{decide, make_lists, status};
+use support::flags::{confirm_first, make_lists, status};
 use support::web::{links, Browser};
 use webwacht::report::weekly::model::IsoWeek;
-use webwacht::store::{users, Store};
+use webwacht::store::users;
 use webwacht::web::auth::Role;
 use webwacht::web::{self, AppState};
 
 const PASSWORD: &str = "een lang genoeg wachtwoord";
 
-async fn confirm_two(store: &Store, code: &str) -> Vec<i64> {
-    let flags: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT id, version_id FROM flags WHERE municipality_code = $1 AND status = 'new' ORDER BY id LIMIT 2",
-    )
-    .bind(code)
-    .fetch_all(store.pool())
-    .await
-    .unwrap();
-    for f in &flags {
-        decide(store, *f, &["in_review", "confirmed"]).await;
-    }
-    flags.into_iter().map(|(id, _)| id).collect()
-}
-
 async fn a_municipality_sees_downloads_and_closes_only_its_own_lists(db: TestDb, dir: PathBuf) {
     let store = db.open().await;
-    let den_haag = confirm_two(&store, "GM0518").await;
-    let rotterdam = confirm_two(&store, "GM0599").await;
+    let den_haag = confirm_first(&store, "GM0518", 2).await;
+    let rotterdam = confirm_first(&store, "GM0599", 2).await;
     let now = chrono::Utc::now() + chrono::Duration::days(7);
     let made = make_lists(&store, &dir, now).await;
     let id_of = |code: &str| {

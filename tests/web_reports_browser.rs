@@ -9,29 +9,17 @@
 mod support;
 
 use std::path::PathBuf;
-use std::process::Stdio;
 use std::time::Duration;
 
-use support::browser::{e2e_dir, missing_tools};
+use support::browser::{missing_tools, node_command};
 use support::db::TestDb;
-use support::flags::{decide, make_lists};
+use support::flags::{confirm_first, make_lists};
 use tokio::net::TcpListener;
-use webwacht::store::{users, Store};
+use webwacht::store::users;
 use webwacht::web::auth::Role;
 use webwacht::web::{self, AppState};
 
 const PASSWORD: &str = "een lang genoeg wachtwoord";
-
-async fn confirm_one(store: &Store, code: &str) {
-    let flag: (i64, i64) = sqlx::query_as(
-        "SELECT id, version_id FROM flags WHERE municipality_code = $1 AND status = 'new' ORDER BY id LIMIT 1",
-    )
-    .bind(code)
-    .fetch_one(store.pool())
-    .await
-    .unwrap();
-    decide(store, flag, &["in_review", "confirmed"]).await;
-}
 
 async fn a_municipality_sees_only_its_own_lists_in_chromium(db: TestDb, dir: PathBuf) {
     if let Some(why) = missing_tools(&["playwright-core"]) {
@@ -43,8 +31,8 @@ async fn a_municipality_sees_only_its_own_lists_in_chromium(db: TestDb, dir: Pat
         return;
     }
     let store = db.open().await;
-    confirm_one(&store, "GM0518").await;
-    confirm_one(&store, "GM0599").await;
+    confirm_first(&store, "GM0518", 1).await;
+    confirm_first(&store, "GM0599", 1).await;
     let now = chrono::Utc::now() + chrono::Duration::days(7);
     let made = make_lists(&store, &dir, now).await;
     let id_of = |code: &str| {
@@ -70,10 +58,9 @@ async fn a_municipality_sees_only_its_own_lists_in_chromium(db: TestDb, dir: Pat
         },
     ));
 
-    let mut node = tokio::process::Command::new("node");
-    node.arg("reports.mjs")
-        .current_dir(e2e_dir())
-        .envs([
+    let mut node = node_command(
+        "reports.mjs",
+        &[
             ("BASE_URL", base.clone()),
             ("USER_NAME", "denhaag".to_string()),
             ("USER_PASSWORD", PASSWORD.to_string()),
@@ -81,20 +68,8 @@ async fn a_municipality_sees_only_its_own_lists_in_chromium(db: TestDb, dir: Pat
             ("OWN_CODE", "GM0518".to_string()),
             ("OTHER_LIST", id_of("GM0599")),
             ("OTHER_CODE", "GM0599".to_string()),
-        ])
-        .stdin(Stdio::null())
-        .kill_on_drop(true);
-    // Loopback only: no proxy may see (or be asked for) anything.
-    for var in [
-        "http_proxy",
-        "https_proxy",
-        "all_proxy",
-        "HTTP_PROXY",
-        "HTTPS_PROXY",
-        "ALL_PROXY",
-    ] {
-        node.env_remove(var);
-    }
+        ],
+    );
     let out = tokio::time::timeout(Duration::from_secs(120), node.output())
         .await
         .expect("tests/e2e/reports.mjs took longer than 120 s")

@@ -40,3 +40,25 @@ pub fn missing_tools(packages: &[&str]) -> Option<String> {
     }
     None
 }
+
+/// `node tests/e2e/<script>` with `env`, stdin closed, killed when dropped, and no proxy
+/// variables: loopback only, no proxy may see (or be asked for) anything.
+pub fn node_command(script: &str, env: &[(&str, String)]) -> tokio::process::Command {
+    let mut node = tokio::process::Command::new("node");
+    node.arg(script)
+        .current_dir(e2e_dir())
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .stdin(Stdio::null())
+        .kill_on_drop(true);
+    for var in [
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+    ] {
+        node.env_remove(var);
+    }
+    node
+}

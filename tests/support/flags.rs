@@ -59,3 +59,19 @@ pub async fn make_lists(
     .await
     .unwrap()
 }
+
+/// Confirm the first `n` undecided flags of municipality `code`; their ids.
+pub async fn confirm_first(store: &Store, code: &str, n: i64) -> Vec<i64> {
+    let flags: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT id, version_id FROM flags WHERE municipality_code = $1 AND status = 'new' ORDER BY id LIMIT $2",
+    )
+    .bind(code)
+    .bind(n)
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    for f in &flags {
+        decide(store, *f, &["in_review", "confirmed"]).await;
+    }
+    flags.into_iter().map(|(id, _)| id).collect()
+}
